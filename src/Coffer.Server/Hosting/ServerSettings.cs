@@ -1,0 +1,58 @@
+using Coffer.Vault;
+using Coffer.Vault.Pkcs11;
+
+namespace Coffer.Server.Hosting;
+
+/// <summary>Which database Coffer keeps its state in.</summary>
+internal enum StorageProvider
+{
+    /// <summary>Embedded SQLite in WAL mode, one file in the data directory: one trader, one node.</summary>
+    Sqlite,
+
+    /// <summary>A shared PostgreSQL: several stateless nodes.</summary>
+    Postgres,
+}
+
+/// <summary>
+/// Everything a <c>coffer server</c> (and the offline commands) need to start, resolved from the command line,
+/// the environment (<c>COFFER_*</c>) and configuration, in that order of precedence.
+/// </summary>
+internal sealed record ServerSettings
+{
+    public const string DefaultListen = "127.0.0.1:8443";
+
+    /// <summary>Where the SQLite database, the TLS certificate and (dev only) the key file live.</summary>
+    public required string DataDirectory { get; init; }
+
+    /// <summary>HOST:PORT to listen on (HTTPS only).</summary>
+    public string Listen { get; init; } = DefaultListen;
+
+    /// <summary>Development mode: the file key provider, auto-init, verbose errors.</summary>
+    public bool Dev { get; init; }
+
+    public StorageProvider Storage { get; init; } = StorageProvider.Sqlite;
+
+    /// <summary>PostgreSQL connection string (required for <see cref="StorageProvider.Postgres"/>).</summary>
+    public string? PostgresConnectionString { get; init; }
+
+    /// <summary>Apply pending schema migrations at start-up (otherwise run <c>coffer migrate</c>).</summary>
+    public bool MigrateOnStart { get; init; } = true;
+
+    public KeyProviderKind KeyProvider { get; init; } = KeyProviderKind.Shamir;
+
+    public Pkcs11Options? Pkcs11 { get; init; }
+
+    /// <summary>A PEM certificate to serve instead of the generated self-signed one.</summary>
+    public string? TlsCertificatePath { get; init; }
+
+    /// <summary>The PEM private key of <see cref="TlsCertificatePath"/>.</summary>
+    public string? TlsKeyPath { get; init; }
+
+    public string SqlitePath => Path.Combine(DataDirectory, "coffer.db");
+
+    public string DevKeyFilePath => Path.Combine(DataDirectory, "dev-unseal.key");
+
+    public string GeneratedCertificatePath => Path.Combine(DataDirectory, "tls", "coffer.crt");
+
+    public string GeneratedKeyPath => Path.Combine(DataDirectory, "tls", "coffer.key");
+}

@@ -1,0 +1,103 @@
+using Coffer.Vault;
+using Coffer.Vault.Pkcs11;
+
+namespace Coffer.Server.Hosting;
+
+/// <summary>
+/// Resolves <see cref="ServerSettings"/>: explicit command-line values win over <c>COFFER_*</c> environment variables,
+/// which win over defaults. Invalid values fail here, with the variable's name, before anything starts.
+/// </summary>
+internal static class SettingsResolver
+{
+    public static ServerSettings Resolve(string? data, string? listen, bool dev, Func<string, string?> environment)
+    {
+        var dataDirectory = data ?? environment("COFFER_DATA") ?? (dev ? Path.Combine(Directory.GetCurrentDirectory(), ".coffer") : DefaultDataDirectory());
+        var storage = environment("COFFER_STORAGE")?.Trim().ToUpperInvariant() switch
+        {
+            null or "" or "SQLITE" => StorageProvider.Sqlite,
+            "POSTGRES" or "POSTGRESQL" => StorageProvider.Postgres,
+            var other => throw new SettingsException($"COFFER_STORAGE must be sqlite or postgres, not '{other.ToLowerInvariant()}'."),
+        };
+        var postgres = environment("COFFER_POSTGRES");
+        if (storage == StorageProvider.Postgres && string.IsNullOrWhiteSpace(postgres))
+        {
+            throw new SettingsException("COFFER_STORAGE=postgres needs COFFER_POSTGRES, a PostgreSQL connection string.");
+        }
+
+        var providerName = environment("COFFER_KEY_PROVIDER");
+        KeyProviderKind provider;
+        if (string.IsNullOrWhiteSpace(providerName))
+        {
+            provider = dev ? KeyProviderKind.File : KeyProviderKind.Shamir;
+        }
+        else if (!Names.TryParse(providerName, out provider))
+        {
+            throw new SettingsException($"COFFER_KEY_PROVIDER must be shamir, pkcs11 or file, not '{providerName}'.");
+        }
+
+        if (provider == KeyProviderKind.File && !dev && environment("COFFER_ALLOW_FILE_PROVIDER") != "1")
+        {
+            throw new SettingsException("The file key provider keeps the unseal key beside the data and is for development only: use --dev, or set COFFER_ALLOW_FILE_PROVIDER=1 if you really mean it.");
+        }
+
+        Pkcs11Options? pkcs11 = null;
+        if (provider == KeyProviderKind.Pkcs11)
+        {
+            pkcs11 = new Pkcs11Options(
+                Required(environment, "COFFER_PKCS11_LIBRARY"),
+                Required(environment, "COFFER_PKCS11_TOKEN"),
+                Required(environment, "COFFER_PKCS11_PIN"),
+                environment("COFFER_PKCS11_KEY_LABEL") is { Length: > 0 } label ? label : "coffer-kek");
+        }
+
+        var settings = new ServerSettings
+        {
+            DataDirectory = Path.GetFullPath(dataDirectory),
+            Listen = listen ?? environment("COFFER_LISTEN") ?? ServerSettings.DefaultListen,
+            Dev = dev,
+            Storage = storage,
+            PostgresConnectionString = postgres,
+            MigrateOnStart = environment("COFFER_MIGRATE_ON_START") is not ("0" or "false"),
+            KeyProvider = provider,
+            Pkcs11 = pkcs11,
+            TlsCertificatePath = environment("COFFER_TLS_CERT"),
+            TlsKeyPath = environment("COFFER_TLS_KEY"),
+        };
+        _ = ListenEndpoint.Parse(settings.Listen);
+        if ((settings.TlsCertificatePath is null) != (settings.TlsKeyPath is null))
+        {
+            throw new SettingsException("Set both COFFER_TLS_CERT and COFFER_TLS_KEY, or neither (a self-signed certificate is generated).");
+        }
+
+        return settings;
+    }
+
+    private static string DefaultDataDirectory() =>
+        Path.Combine(
+            Environment.GetEnvironmentVariable("XDG_DATA_HOME") is { Length: > 0 } xdg ? xdg : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share"),
+            "coffer");
+
+    private static string Required(Func<string, string?> environment, string name) =>
+        environment(name) is { Length: > 0 } value ? value : throw new SettingsException($"The pkcs11 key provider needs {name}.");
+}
+
+/// <summary>A configuration mistake; the message says which setting and how to fix it.</summary>
+internal sealed class SettingsException(string message) : Exception(message);
+
+/// <summary>A parsed HOST:PORT.</summary>
+internal readonly record struct ListenEndpoint(System.Net.IPAddress Address, int Port)
+{
+    public static ListenEndpoint Parse(string value)
+    {
+        var colon = value.LastIndexOf(':');
+        if (colon <= 0
+            || !System.Net.IPAddress.TryParse(value[..colon].Trim('[', ']'), out var address)
+            || !int.TryParse(value[(colon + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port)
+            || port > 65535)
+        {
+            throw new SettingsException($"The listen address must be IP:PORT (for example 127.0.0.1:8443 or [::1]:8443), not '{value}'.");
+        }
+
+        return new ListenEndpoint(address, port);
+    }
+}
