@@ -173,6 +173,15 @@ internal sealed class KeyRing : IDisposable
         }
     }
 
+    /// <summary>The key arrays themselves; tests use them to prove disposal zeroes them.</summary>
+    internal IReadOnlyList<byte[]> KeyMaterial()
+    {
+        lock (_keys)
+        {
+            return [.. _keys.Values];
+        }
+    }
+
     private void ThrowIfDisposed()
     {
         if (_disposed)
