@@ -1,0 +1,31 @@
+using Coffer.Server.Problems;
+using Coffer.Vault;
+
+namespace Coffer.Server.Features.Sys;
+
+/// <summary>Marks an endpoint as answering while the vault is sealed or not yet initialized.</summary>
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Method)]
+internal sealed class AllowWhenSealedAttribute : Attribute;
+
+/// <summary>
+/// While sealed (or before init), every endpoint not marked <see cref="AllowWhenSealedAttribute"/> answers 503 with a
+/// problem body, before authentication or any handler runs. Unknown paths are refused the same way: fail closed.
+/// </summary>
+internal static class SealGate
+{
+    public static IApplicationBuilder UseSealGate(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        var vault = context.RequestServices.GetRequiredService<CofferVault>();
+        if (vault.IsSealed && context.GetEndpoint()?.Metadata.GetMetadata<AllowWhenSealedAttribute>() is null)
+        {
+            var status = vault.Status;
+            context.Response.Headers.RetryAfter = "30";
+            await (status.Initialized
+                ? Problem.WriteAsync(context, ProblemType.Sealed, "The vault is sealed: no key material is in memory. An operator unseals it with `coffer operator unseal`.")
+                : Problem.WriteAsync(context, ProblemType.NotInitialized, "Initialize the vault first with `coffer operator init`."));
+            return;
+        }
+
+        await next(context);
+    });
+}

@@ -1,0 +1,128 @@
+using System.Reflection;
+using Coffer.Server.Features.Tokens;
+using Coffer.Server.Problems;
+using Coffer.Vault;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Coffer.Server.Features.Sys;
+
+/// <summary>
+/// <c>/api/v1/sys</c>: health, status, init, unseal, seal and rotate — the operator's view of the vault, in the manner
+/// of Vault's <c>sys/</c> API. Sealing needs one privileged token; unsealing needs a quorum of shares.
+/// </summary>
+internal static class SysEndpoints
+{
+    public const string SealPolicy = "sys:seal";
+    public const string RotatePolicy = "sys:rotate";
+    public const string StatusScope = "sys:status";
+    private const int MaxShareLength = 512;
+
+    public static readonly string Version =
+        typeof(SysEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    public static IEndpointRouteBuilder MapSysEndpoints(this IEndpointRouteBuilder app)
+    {
+        var sys = app.MapGroup("/api/v1/sys").WithTags("sys");
+        sys.MapGet("/health", Health).WithMetadata(new AllowWhenSealedAttribute()).AllowAnonymous();
+        sys.MapGet("/status", Status).WithMetadata(new AllowWhenSealedAttribute()).AllowAnonymous();
+        sys.MapPost("/init", Init).WithMetadata(new AllowWhenSealedAttribute()).AllowAnonymous();
+        sys.MapPost("/unseal", Unseal).WithMetadata(new AllowWhenSealedAttribute()).AllowAnonymous();
+        sys.MapPost("/seal", Seal).RequireAuthorization(SealPolicy);
+        sys.MapPost("/rotate", Rotate).RequireAuthorization(RotatePolicy);
+        return app;
+    }
+
+    internal static Ok<HealthResponse> Health(CofferVault vault)
+    {
+        var status = vault.Status;
+        return TypedResults.Ok(new HealthResponse("ok", status.Initialized, status.Sealed, Version));
+    }
+
+    internal static Ok<StatusResponse> Status(CofferVault vault, HttpContext context) =>
+        TypedResults.Ok(ToResponse(vault.Status, context.User.HasClaim(TokenAuthenticationHandler.ScopeClaim, StatusScope)));
+
+    internal static async Task<Results<Ok<InitResponse>, ProblemHttpResult>> Init(InitRequest? request, CofferVault vault, TokenStore tokens, CancellationToken cancellationToken)
+    {
+        if (vault.Status.Initialized)
+        {
+            return Problem.Result(ProblemType.AlreadyInitialized, "The vault is already initialized. Unseal it with the shares handed out at init.");
+        }
+
+        // The admin token is stored (as a hash) before the vault is initialized and removed again if init fails, so
+        // an initialized vault always has its admin. Its value is returned only after both succeeded.
+        var adminUser = Guid.NewGuid();
+        var (token, accessor) = await tokens.CreateAsync("trader", adminUser, parentAccessor: null, TokenStore.AdminScopes, expiresAt: null, cancellationToken);
+        VaultInitResult result;
+        try
+        {
+            result = await vault.InitializeAsync(request?.Shares ?? 5, request?.Threshold ?? 3, cancellationToken);
+        }
+        catch
+        {
+            await tokens.DeleteAsync(accessor, CancellationToken.None);
+            throw;
+        }
+
+        var status = vault.Status;
+        return TypedResults.Ok(new InitResponse(result.Shares ?? [], token, accessor, Names.Of(status.Provider), status.Sealed));
+    }
+
+    internal static async Task<Results<Ok<StatusResponse>, ProblemHttpResult>> Unseal(UnsealRequest? request, CofferVault vault, HttpContext context, CancellationToken cancellationToken)
+    {
+        if (request is { Reset: true, Share: null })
+        {
+            await vault.ResetUnsealAsync(cancellationToken);
+            return TypedResults.Ok(ToResponse(vault.Status, details: false));
+        }
+
+        if (request?.Share is not { Length: > 0 } share || request.Reset is not (null or false))
+        {
+            return Problem.Result(ProblemType.InvalidRequest, "Send {\"share\": \"cofs1_...\"} to add one share, or {\"reset\": true} to start over.");
+        }
+
+        if (share.Length > MaxShareLength)
+        {
+            return Problem.Result(ProblemType.InvalidShare, "That is far longer than an unseal share; check what was pasted.");
+        }
+
+        var status = await vault.SubmitShareAsync(share, cancellationToken);
+        return TypedResults.Ok(ToResponse(status, context.User.HasClaim(TokenAuthenticationHandler.ScopeClaim, StatusScope)));
+    }
+
+    internal static async Task<Ok<StatusResponse>> Seal(CofferVault vault, CancellationToken cancellationToken)
+    {
+        await vault.SealAsync(cancellationToken);
+        return TypedResults.Ok(ToResponse(vault.Status, details: true));
+    }
+
+    internal static async Task<Results<Ok<RotateResponse>, ProblemHttpResult>> Rotate(RotateRequest? request, CofferVault vault, CancellationToken cancellationToken)
+    {
+        // Checked before anything changes: a bad minimum must not leave a rotation half-applied.
+        var next = (vault.Status.RootKeyVersion ?? 0) + 1;
+        if (request?.MinDecryptionVersion is { } wanted && (wanted < 1 || wanted > next))
+        {
+            return Problem.Result(ProblemType.InvalidArgument, $"min_decryption_version must be between 1 and {next}, the version this rotation creates.");
+        }
+
+        var result = await vault.RotateRootKeyAsync(cancellationToken);
+        if (request?.MinDecryptionVersion is { } min)
+        {
+            result = result with { MinDecryptionVersion = (await vault.SetRootMinDecryptionVersionAsync(min, cancellationToken)).MinDecryptionVersion };
+        }
+
+        return TypedResults.Ok(new RotateResponse(new KeyVersion(result.CurrentVersion, result.MinDecryptionVersion), result.Rewrapped));
+    }
+
+    private static StatusResponse ToResponse(VaultStatus status, bool details) => new(
+        status.Initialized,
+        status.Sealed,
+        Names.Of(status.Provider),
+        status.Provider == KeyProviderKind.File,
+        status.Shares,
+        status.Threshold,
+        status.UnsealProgress,
+        Version,
+        details && status.RootKeyVersion is { } current
+            ? new KeyVersions(new KeyVersion(current, status.RootMinDecryptionVersion ?? 1))
+            : null);
+}

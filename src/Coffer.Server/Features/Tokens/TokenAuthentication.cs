@@ -1,0 +1,63 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace Coffer.Server.Features.Tokens;
+
+/// <summary>
+/// Authenticates <c>Authorization: Bearer cof_...</c>. The principal carries the token's accessor (never its value),
+/// kind, owner and scopes as claims.
+/// </summary>
+internal sealed class TokenAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    TokenStore tokens)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "CofferToken";
+    public const string ScopeClaim = "scope";
+    public const string AccessorClaim = "accessor";
+    public const string KindClaim = "token_kind";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var header = Request.Headers.Authorization.ToString();
+        if (string.IsNullOrEmpty(header))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        const string bearer = "Bearer ";
+        if (!header.StartsWith(bearer, StringComparison.OrdinalIgnoreCase))
+        {
+            return AuthenticateResult.Fail("Only Bearer tokens are accepted.");
+        }
+
+        var token = await tokens.FindActiveAsync(header[bearer.Length..].Trim(), Context.RequestAborted);
+        if (token is null)
+        {
+            return AuthenticateResult.Fail("The token is malformed, unknown, revoked or expired.");
+        }
+
+        var claims = new List<Claim>
+        {
+            new(ClaimTypes.NameIdentifier, token.UserId.ToString()),
+            new(AccessorClaim, token.Accessor),
+            new(KindClaim, token.Kind),
+        };
+        claims.AddRange(token.Scopes.Select(s => new Claim(ScopeClaim, s)));
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.Headers.WWWAuthenticate = "Bearer";
+        return Problems.Problem.WriteAsync(Context, Problems.ProblemType.Unauthorized, "Send a valid Coffer token as 'Authorization: Bearer cof_...' (COFFER_TOKEN for the CLI).");
+    }
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        Problems.Problem.WriteAsync(Context, Problems.ProblemType.Forbidden, "This token's scopes do not allow this action.");
+}

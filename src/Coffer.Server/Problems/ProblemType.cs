@@ -1,0 +1,47 @@
+namespace Coffer.Server.Problems;
+
+/// <summary>
+/// The stable problem types of Coffer's API (RFC 9457 §3.1.1): clients switch on <see cref="Uri"/>, never on titles.
+/// </summary>
+internal sealed record ProblemType(string Slug, int Status, string Title)
+{
+    public const string UriPrefix = "urn:coffer:problem:";
+
+    public string Uri => UriPrefix + Slug;
+
+    public static readonly ProblemType InvalidRequest = new("invalid-request", 400, "The request is malformed.");
+    public static readonly ProblemType InvalidArgument = new("invalid-argument", 400, "A value in the request is out of range.");
+    public static readonly ProblemType InvalidShare = new("invalid-share", 400, "The unseal share was not accepted.");
+    public static readonly ProblemType UnsealFailed = new("unseal-failed", 400, "The shares do not open this vault.");
+    public static readonly ProblemType Unauthorized = new("unauthorized", 401, "Authentication is required.");
+    public static readonly ProblemType Forbidden = new("forbidden", 403, "Not allowed.");
+    public static readonly ProblemType NotFound = new("not-found", 404, "No such resource.");
+    public static readonly ProblemType MethodNotAllowed = new("method-not-allowed", 405, "Method not allowed on this resource.");
+    public static readonly ProblemType AlreadyInitialized = new("already-initialized", 409, "The vault is already initialized.");
+    public static readonly ProblemType AlreadyUnsealed = new("already-unsealed", 409, "The vault is already unsealed.");
+    public static readonly ProblemType PayloadTooLarge = new("payload-too-large", 413, "The request body is too large.");
+    public static readonly ProblemType UnsupportedMediaType = new("unsupported-media-type", 415, "Send the body as application/json.");
+    public static readonly ProblemType KeyVersionRetired = new("key-version-retired", 422, "The data is under a retired key version.");
+    public static readonly ProblemType UnknownKeyVersion = new("unknown-key-version", 422, "The data names an unknown key version.");
+    public static readonly ProblemType IntegrityFailure = new("integrity-failure", 422, "Stored data failed its integrity check.");
+    public static readonly ProblemType SecretNotFound = new("secret-not-found", 404, "No such secret.");
+    public static readonly ProblemType InvalidSecret = new("invalid-secret-for-mechanism", 422, "The secret does not fit the signing mechanism.");
+    public static readonly ProblemType InternalError = new("internal-error", 500, "Something went wrong on the server.");
+    public static readonly ProblemType ProviderFailure = new("key-provider-failure", 503, "The key provider failed.");
+    public static readonly ProblemType Sealed = new("sealed", 503, "The vault is sealed.");
+    public static readonly ProblemType NotInitialized = new("not-initialized", 503, "The vault is not initialized.");
+
+    /// <summary>The type for a bare status code (a response written by the framework without a body).</summary>
+    public static ProblemType ForStatus(int status) => status switch
+    {
+        400 => InvalidRequest,
+        401 => Unauthorized,
+        403 => Forbidden,
+        404 => NotFound,
+        405 => MethodNotAllowed,
+        413 => PayloadTooLarge,
+        415 => UnsupportedMediaType,
+        503 => Sealed,
+        _ => new ProblemType("http-" + status, status, "HTTP " + status),
+    };
+}
