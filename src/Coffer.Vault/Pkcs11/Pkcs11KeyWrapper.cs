@@ -19,7 +19,8 @@ namespace Coffer.Vault.Pkcs11;
 /// application's session logs into a token, all of that application's sessions with that token become logged in",
 /// and C_Logout / C_CloseAllSessions likewise act for every session the process has with the token (PKCS#11 v2.40
 /// base, session events / C_CloseAllSessions). Consequences: a second wrapper in the same process gets
-/// CKR_USER_ALREADY_LOGGED_IN, which is accepted (the token is already unlocked by this process); and
+/// CKR_USER_ALREADY_LOGGED_IN, which is accepted (the token is already unlocked by this process; SoftHSM2 then
+/// does not look at the PIN at all, so a wrong PIN is only detected by the first login of the process); and
 /// <see cref="Close"/> on one wrapper also ends the sessions of any other wrapper on the same token, which is what
 /// sealing means. Such a wrapper opens a new session and logs in again on its next call.
 /// </para>

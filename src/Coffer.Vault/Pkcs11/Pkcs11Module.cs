@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 using System.Text;
 
 namespace Coffer.Vault.Pkcs11;
@@ -371,9 +370,6 @@ internal sealed unsafe class Pkcs11Module
             throw new Pkcs11Exception(function, rv);
         }
     }
-
-    /// <summary>Zeroes a managed buffer that held key bytes.</summary>
-    public static void Zero(Span<byte> buffer) => CryptographicOperations.ZeroMemory(buffer);
 
     private void ThrowIfReleased()
     {
