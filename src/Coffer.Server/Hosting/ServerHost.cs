@@ -119,9 +119,9 @@ internal static partial class ServerHost
                 var type = ProblemType.ForStatus(context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode);
                 context.ProblemDetails.Type = type.Uri;
                 context.ProblemDetails.Title = type.Title;
+                context.ProblemDetails.Detail ??= type.Title;
             }
 
-            context.ProblemDetails.Extensions.Remove("traceId");
             context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
         });
         services.AddExceptionHandler<ProblemExceptionHandler>();

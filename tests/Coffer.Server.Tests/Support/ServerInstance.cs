@@ -101,12 +101,15 @@ internal sealed class ServerInstance : IAsyncDisposable
         return await Client.SendAsync(request);
     }
 
-    public async Task<HttpResponseMessage> PostRawAsync(string path, string content, string contentType = "application/json", string? token = null)
+    public async Task<HttpResponseMessage> PostRawAsync(string path, string content, string contentType = "application/json", string? token = null, bool expectContinue = false)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path)
         {
             Content = new StringContent(content, System.Text.Encoding.UTF8, contentType),
         };
+
+        // With Expect: 100-continue the server can refuse a body before it is sent, as it does for oversized ones.
+        request.Headers.ExpectContinue = expectContinue;
         if (token is not null)
         {
             request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);

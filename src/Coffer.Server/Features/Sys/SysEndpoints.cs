@@ -20,6 +20,12 @@ internal static class SysEndpoints
     public static readonly string Version =
         typeof(SysEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
+    /// <summary>The paths that answer while sealed (see <see cref="SealGate"/>).</summary>
+    public static readonly IReadOnlySet<string> AllowedWhenSealed = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+    {
+        "/api/v1/sys/health", "/api/v1/sys/status", "/api/v1/sys/init", "/api/v1/sys/unseal",
+    };
+
     public static IEndpointRouteBuilder MapSysEndpoints(this IEndpointRouteBuilder app)
     {
         var sys = app.MapGroup("/api/v1/sys").WithTags("sys");
