@@ -1,0 +1,3 @@
+namespace Coffer.Cli.Tests.Infrastructure;
+
+internal sealed record RecordedRequest(string Method, string Path, string? Authorization, string Body);
