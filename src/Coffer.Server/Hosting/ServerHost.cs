@@ -68,6 +68,16 @@ internal static partial class ServerHost
         }
 
         var status = app.Services.GetRequiredService<CofferVault>().Status;
+        if (settings.Dev && !status.Initialized)
+        {
+            // Dev mode gets a newcomer to a working server in one command, as Vault's -dev does: init happens here and
+            // the admin token is shown once, on this console only.
+            var init = await app.Services.GetRequiredService<VaultInitializer>().InitializeAsync(0, 0, cancellationToken);
+            await console.WriteLineAsync($"Initialized the development vault. Admin token (shown once; it is the root of the admin's token tree):");
+            await console.WriteLineAsync($"  export COFFER_TOKEN={init.AdminToken}");
+            status = app.Services.GetRequiredService<CofferVault>().Status;
+        }
+
         await console.WriteLineAsync(!status.Initialized
             ? "The vault is not initialized: run `coffer operator init`."
             : status.Sealed ? "The vault is sealed: run `coffer operator unseal` with a quorum of shares." : "The vault is unsealed.");
@@ -103,6 +113,7 @@ internal static partial class ServerHost
         services.AddDbContextFactory<CofferDb>(options => Database.Configure(options, settings));
         services.AddSingleton<IVaultStore, EfVaultStore>();
         services.AddSingleton<TokenStore>();
+        services.AddSingleton<VaultInitializer>();
         services.AddSingleton(sp => new CofferVault(
             sp.GetRequiredService<IVaultStore>(),
             new VaultOptions { Provider = settings.KeyProvider, Pkcs11 = settings.Pkcs11, DevKeyFile = settings.DevKeyFilePath },

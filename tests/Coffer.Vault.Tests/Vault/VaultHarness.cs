@@ -1,4 +1,5 @@
 using Coffer.Vault.Signing;
+using Coffer.Vault.Storage;
 
 namespace Coffer.Vault.Tests.Vault;
 
@@ -8,7 +9,7 @@ internal sealed class VaultHarness : IDisposable
     private readonly List<CofferVault> _vaults = [];
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "coffer-vault-" + Guid.NewGuid().ToString("N"));
 
-    public MemoryVaultStore Store { get; } = new();
+    public InMemoryVaultStore Store { get; } = new();
 
     public ManualTime Time { get; } = new();
 

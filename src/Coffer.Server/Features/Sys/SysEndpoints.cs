@@ -47,30 +47,14 @@ internal static class SysEndpoints
     internal static Ok<StatusResponse> Status(CofferVault vault, HttpContext context) =>
         TypedResults.Ok(ToResponse(vault.Status, context.User.HasClaim(TokenAuthenticationHandler.ScopeClaim, StatusScope)));
 
-    internal static async Task<Results<Ok<InitResponse>, ProblemHttpResult>> Init(InitRequest? request, CofferVault vault, TokenStore tokens, CancellationToken cancellationToken)
+    internal static async Task<Results<Ok<InitResponse>, ProblemHttpResult>> Init(InitRequest? request, CofferVault vault, VaultInitializer initializer, CancellationToken cancellationToken)
     {
         if (vault.Status.Initialized)
         {
             return Problem.Result(ProblemType.AlreadyInitialized, "The vault is already initialized. Unseal it with the shares handed out at init.");
         }
 
-        // The admin token is stored (as a hash) before the vault is initialized and removed again if init fails, so
-        // an initialized vault always has its admin. Its value is returned only after both succeeded.
-        var adminUser = Guid.NewGuid();
-        var (token, accessor) = await tokens.CreateAsync("trader", adminUser, parentAccessor: null, TokenStore.AdminScopes, expiresAt: null, cancellationToken);
-        VaultInitResult result;
-        try
-        {
-            result = await vault.InitializeAsync(request?.Shares ?? 5, request?.Threshold ?? 3, cancellationToken);
-        }
-        catch
-        {
-            await tokens.DeleteAsync(accessor, CancellationToken.None);
-            throw;
-        }
-
-        var status = vault.Status;
-        return TypedResults.Ok(new InitResponse(result.Shares ?? [], token, accessor, Names.Of(status.Provider), status.Sealed));
+        return TypedResults.Ok(await initializer.InitializeAsync(request?.Shares ?? 5, request?.Threshold ?? 3, cancellationToken));
     }
 
     internal static async Task<Results<Ok<StatusResponse>, ProblemHttpResult>> Unseal(UnsealRequest? request, CofferVault vault, HttpContext context, CancellationToken cancellationToken)

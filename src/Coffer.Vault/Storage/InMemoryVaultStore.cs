@@ -1,13 +1,13 @@
 using System.Collections.Concurrent;
-using Coffer.Vault.Storage;
 
-namespace Coffer.Vault.Tests.Vault;
+namespace Coffer.Vault.Storage;
 
 /// <summary>
-/// The vault's second store: memory, for the vault's own logic tests. The EF Core store over SQLite and PostgreSQL is
-/// tested in the server's tests. Records are copied in and out, so tests can tamper with what is "on disk".
+/// A store that forgets everything when the process ends: for the vault's own tests and benchmarks, where the
+/// database is not the subject. Its public collections let tests tamper with what is "on disk".
+/// The server always uses the EF Core store.
 /// </summary>
-internal sealed class MemoryVaultStore : IVaultStore
+internal sealed class InMemoryVaultStore : IVaultStore
 {
     private readonly Lock _stateLock = new();
 
