@@ -59,7 +59,10 @@ internal sealed partial class CofferVault
         return deleted;
     }
 
-    /// <summary>Unwraps a secret's data key and caches it with the (still encrypted) secret.</summary>
+    /// <summary>
+    /// Unwraps the secret's data key, decrypts the secret (authenticating both envelopes against their context) and
+    /// caches it split for signing (see <see cref="CachedSecret"/>). The data key and the plaintext are zeroed here.
+    /// </summary>
     private async Task<CachedSecret> LoadSecretAsync(UnsealedKeys keys, CredentialHandle handle, CancellationToken cancellationToken)
     {
         var record = await _store.GetSecretAsync(handle.UserId, handle.SecretId, cancellationToken)
@@ -70,21 +73,25 @@ internal sealed partial class CofferVault
             record.KeyVersion,
             "secret's data key",
             key => Envelope.Open(record.WrappedDataKey, EnvelopeKind.DataKey, handle.UserId, key, dataKeyContext));
+        byte[]? plaintext = null;
         CachedSecret entry;
         try
         {
-            Envelope.CheckHeader(record.Ciphertext, EnvelopeKind.Secret, handle.SecretId);
             if (Envelope.ReadHeader(record.Ciphertext).KeyVersion != record.Version)
             {
                 throw new VaultException(VaultError.IntegrityFailure, "The secret's ciphertext belongs to another version of it.");
             }
 
-            entry = new CachedSecret(dataKey, record.Ciphertext, EnvelopeContext.Secret(handle.UserId, handle.SecretId, record.Version), _time.GetUtcNow() + _options.KeyCacheTtl);
+            plaintext = Envelope.Open(record.Ciphertext, EnvelopeKind.Secret, handle.SecretId, dataKey, EnvelopeContext.Secret(handle.UserId, handle.SecretId, record.Version));
+            entry = new CachedSecret(plaintext, _time.GetUtcNow() + _options.KeyCacheTtl);
         }
-        catch
+        finally
         {
             CryptographicOperations.ZeroMemory(dataKey);
-            throw;
+            if (plaintext is not null)
+            {
+                CryptographicOperations.ZeroMemory(plaintext);
+            }
         }
 
         keys.Secrets.AddOrUpdate(handle, entry, (_, previous) =>

@@ -80,9 +80,9 @@ internal sealed class UnsealedKeys : IDisposable
             }
         }
 
-        foreach (var entry in Secrets.Values)
+        foreach (var key in Secrets.Values.SelectMany(entry => entry.KeyMaterial()))
         {
-            yield return entry.DataKey;
+            yield return key;
         }
     }
 
@@ -114,51 +114,55 @@ internal sealed class UnsealedKeys : IDisposable
 internal sealed record CachedUserKeyring(KeyRing Ring, DateTimeOffset Expires);
 
 /// <summary>
-/// A secret's data key, unwrapped, with the secret's ciphertext beside it. The secret itself stays encrypted in memory
-/// and is decrypted into a short-lived buffer for each signature.
+/// A secret held for signing, as a one-time-pad split: a random pad and the secret XOR the pad, each in its own pinned
+/// array. Neither half says anything about the secret on its own; they are combined into a short-lived buffer for one
+/// signature and that buffer is zeroed. Anyone able to read this process's memory could read both halves, exactly as
+/// they could read a cached data key and its ciphertext, so the split costs no protection against that attacker. What
+/// it buys over decrypting with AES-GCM for every signature is speed (a signature is an HMAC plus a 64-byte XOR, not
+/// an HMAC plus an OpenSSL cipher context set-up) while still never keeping the secret itself in memory.
 /// </summary>
 internal sealed class CachedSecret : IDisposable
 {
-    private readonly AesGcm _cipher;
+    private readonly byte[] _pad;
+    private readonly byte[] _masked;
+    private readonly Lock _lock = new();
     private bool _disposed;
 
-    public CachedSecret(byte[] dataKey, byte[] ciphertext, byte[] context, DateTimeOffset expires)
+    /// <summary>Splits <paramref name="secret"/>; the caller zeroes its own copy afterwards.</summary>
+    public CachedSecret(ReadOnlySpan<byte> secret, DateTimeOffset expires)
     {
-        DataKey = dataKey;
-        Ciphertext = ciphertext;
-        Context = context;
         Expires = expires;
-        _cipher = new AesGcm(dataKey, 16);
+        _pad = GC.AllocateArray<byte>(secret.Length, pinned: true);
+        _masked = GC.AllocateArray<byte>(secret.Length, pinned: true);
+        RandomNumberGenerator.Fill(_pad);
+        Xor(secret, _pad, _masked);
     }
-
-    public byte[] DataKey { get; }
-
-    public byte[] Ciphertext { get; }
-
-    public byte[] Context { get; }
 
     public DateTimeOffset Expires { get; }
 
-    public int PlaintextLength => Envelope.PlaintextLength(Ciphertext);
+    public int Length => _pad.Length;
 
-    /// <summary>Decrypts the secret into <paramref name="destination"/>; false if the entry was disposed meanwhile.</summary>
-    public bool TryDecrypt(Span<byte> destination)
+    /// <summary>Both halves; tests use them to prove sealing zeroes them.</summary>
+    internal IEnumerable<byte[]> KeyMaterial() => [_pad, _masked];
+
+    /// <summary>Writes the secret into <paramref name="destination"/>; false if the entry was disposed meanwhile.</summary>
+    public bool TryReveal(Span<byte> destination)
     {
-        lock (_cipher)
+        lock (_lock)
         {
             if (_disposed)
             {
                 return false;
             }
 
-            Envelope.OpenInto(_cipher, Ciphertext, Context, destination);
+            Xor(_masked, _pad, destination);
             return true;
         }
     }
 
     public void Dispose()
     {
-        lock (_cipher)
+        lock (_lock)
         {
             if (_disposed)
             {
@@ -166,8 +170,26 @@ internal sealed class CachedSecret : IDisposable
             }
 
             _disposed = true;
-            _cipher.Dispose();
-            CryptographicOperations.ZeroMemory(DataKey);
+            CryptographicOperations.ZeroMemory(_pad);
+            CryptographicOperations.ZeroMemory(_masked);
+        }
+    }
+
+    private static void Xor(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, Span<byte> destination)
+    {
+        var i = 0;
+        if (System.Numerics.Vector.IsHardwareAccelerated)
+        {
+            var width = System.Numerics.Vector<byte>.Count;
+            for (; i <= a.Length - width; i += width)
+            {
+                (new System.Numerics.Vector<byte>(a[i..]) ^ new System.Numerics.Vector<byte>(b[i..])).CopyTo(destination[i..]);
+            }
+        }
+
+        for (; i < a.Length; i++)
+        {
+            destination[i] = (byte)(a[i] ^ b[i]);
         }
     }
 }

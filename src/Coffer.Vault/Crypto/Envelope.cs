@@ -116,8 +116,8 @@ internal static class Envelope
         return header;
     }
 
-    /// <summary>Authenticates and decrypts with an already keyed cipher. On failure the destination is zeroed.</summary>
-    public static void OpenInto(AesGcm gcm, ReadOnlySpan<byte> envelope, ReadOnlySpan<byte> context, Span<byte> destination)
+    /// <summary>Authenticates and decrypts with a keyed cipher. On failure the destination is zeroed.</summary>
+    private static void OpenInto(AesGcm gcm, ReadOnlySpan<byte> envelope, ReadOnlySpan<byte> context, Span<byte> destination)
     {
         var aad = BuildAad(envelope[..AuthenticatedHeaderSize], context, out var rented);
         try
