@@ -22,6 +22,7 @@ internal sealed partial class CofferVault : IDisposable
     private UnsealProgress? _progress;
     private DateTimeOffset _progressStarted;
     private IUnsealKeyWrapper? _hsm;
+    private readonly ITimer _sweeper;
 
     public CofferVault(IVaultStore store, VaultOptions options, TimeProvider time, Func<IUnsealKeyWrapper>? hsmFactory = null)
     {
@@ -29,6 +30,8 @@ internal sealed partial class CofferVault : IDisposable
         _options = options;
         _time = time;
         _hsmFactory = hsmFactory;
+        var sweep = options.KeyCacheTtl < TimeSpan.FromSeconds(30) ? options.KeyCacheTtl : TimeSpan.FromSeconds(30);
+        _sweeper = time.CreateTimer(_ => PurgeExpired(), null, sweep, sweep);
         if (options.Provider == KeyProviderKind.Pkcs11 && hsmFactory is null)
         {
             throw new ArgumentException("The pkcs11 key provider needs an HSM.", nameof(hsmFactory));
@@ -285,8 +288,12 @@ internal sealed partial class CofferVault : IDisposable
         }
     }
 
+    /// <summary>Zeroes cached keys whose time is up (run by a timer; callable directly by tests).</summary>
+    internal void PurgeExpired() => _keys?.PurgeExpired(_time.GetUtcNow());
+
     public void Dispose()
     {
+        _sweeper.Dispose();
         SealNow();
         _hsm?.Dispose();
         _hsm = null;

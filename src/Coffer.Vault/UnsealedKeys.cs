@@ -26,6 +26,9 @@ internal sealed class UnsealedKeys : IDisposable
 
     public ConcurrentDictionary<CredentialHandle, CachedSecret> Secrets { get; } = new();
 
+    /// <summary>How long a keyring taken out of use may still be held by a request that picked it up just before.</summary>
+    private static readonly TimeSpan RetireGrace = TimeSpan.FromSeconds(30);
+
     private ConcurrentQueue<(KeyRing Ring, DateTimeOffset RetiredAt)> Retired { get; } = new();
 
     /// <summary>
@@ -35,7 +38,37 @@ internal sealed class UnsealedKeys : IDisposable
     public void Retire(KeyRing ring, DateTimeOffset now)
     {
         Retired.Enqueue((ring, now));
-        while (Retired.TryPeek(out var oldest) && now - oldest.RetiredAt > TimeSpan.FromSeconds(30) && Retired.TryDequeue(out oldest))
+        DisposeRetired(now);
+    }
+
+    /// <summary>
+    /// Zeroes what has outlived its time in memory: cached keyrings and secrets past their expiry, and retired keyrings
+    /// past their grace period. The vault calls this on a timer, so a key that is never used again does not linger.
+    /// </summary>
+    public void PurgeExpired(DateTimeOffset now)
+    {
+        foreach (var (userId, cached) in Users)
+        {
+            if (cached.Expires <= now && Users.TryRemove(new KeyValuePair<Guid, CachedUserKeyring>(userId, cached)))
+            {
+                Retire(cached.Ring, now);
+            }
+        }
+
+        foreach (var (handle, secret) in Secrets)
+        {
+            if (secret.Expires <= now && Secrets.TryRemove(new KeyValuePair<CredentialHandle, CachedSecret>(handle, secret)))
+            {
+                secret.Dispose();
+            }
+        }
+
+        DisposeRetired(now);
+    }
+
+    private void DisposeRetired(DateTimeOffset now)
+    {
+        while (Retired.TryPeek(out var oldest) && now - oldest.RetiredAt > RetireGrace && Retired.TryDequeue(out oldest))
         {
             oldest.Ring.Dispose();
         }

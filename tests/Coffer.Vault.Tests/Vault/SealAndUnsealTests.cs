@@ -223,6 +223,31 @@ public sealed class SealAndUnsealTests : IDisposable
     }
 
     [Fact]
+    public async Task PurgeExpired_CachedKeysPastTheirTtl_AreZeroedEvenIfNeverUsedAgain()
+    {
+        var (vault, _) = await _harness.StartUnsealedAsync();
+        var handle = new CredentialHandle(Guid.NewGuid(), Guid.NewGuid());
+        await vault.StoreSecretAsync(handle.UserId, handle.SecretId, VaultHarness.Utf8("exchange-secret"), default);
+        await VaultHarness.SignAsync(vault, handle, "message");
+        var before = vault.KeyMaterialForTests().ToList();
+
+        _harness.Time.Advance(TimeSpan.FromMinutes(4));
+        vault.PurgeExpired();
+        Assert.Equal(before.Count, vault.KeyMaterialForTests().Count());
+
+        _harness.Time.Advance(TimeSpan.FromMinutes(2));
+        vault.PurgeExpired();
+        _harness.Time.Advance(TimeSpan.FromMinutes(1));
+        vault.PurgeExpired();
+
+        // Only the unseal key and the root keyring remain; the user keyring and the secret's halves are zero.
+        var remaining = vault.KeyMaterialForTests().ToList();
+        Assert.True(remaining.Count < before.Count);
+        Assert.All(before.Except(remaining), key => Assert.All(key, b => Assert.Equal(0, b)));
+        Assert.Equal(SecretEnvelopeTests.Hmac("exchange-secret", "message"), await VaultHarness.SignAsync(vault, handle, "message"));
+    }
+
+    [Fact]
     public async Task Unseal_ProgressOlderThanTtl_IsDiscarded()
     {
         var vault = _harness.Start();
