@@ -8,18 +8,8 @@ using Coffer.Vault.Signing;
 namespace Coffer.Server.Tests.Cli;
 
 /// <summary>The real <c>coffer operator</c> commands against a real server over HTTPS, trusting it via COFFER_CACERT.</summary>
-public sealed class OperatorCliTests : IAsyncLifetime
+public sealed class OperatorCliTests : ServerTest
 {
-    private readonly TestData _data = new();
-    private ServerInstance _server = null!;
-
-    public async Task InitializeAsync() => _server = await ServerInstance.StartAsync(_data.Settings());
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _data.Dispose();
-    }
 
     [Fact]
     public async Task InitUnsealSealRotate_ThroughTheCli_DriveTheRealVault()
@@ -45,10 +35,10 @@ public sealed class OperatorCliTests : IAsyncLifetime
         }
 
         Assert.Equal(0, (await RunAsync(null, "operator", "unseal", shares[2])).ExitCode);
-        Assert.False(_server.Vault.IsSealed);
+        Assert.False(Server.Vault.IsSealed);
         var handle = new CredentialHandle(Guid.NewGuid(), Guid.NewGuid());
-        await _server.Vault.StoreSecretAsync(handle.UserId, handle.SecretId, "exchange-secret"u8.ToArray(), default);
-        var signature = await _server.Vault.SignAsync(handle, SigningMechanism.HmacSha256Hex, "m"u8.ToArray());
+        await Server.Vault.StoreSecretAsync(handle.UserId, handle.SecretId, "exchange-secret"u8.ToArray(), default);
+        var signature = await Server.Vault.SignAsync(handle, SigningMechanism.HmacSha256Hex, "m"u8.ToArray());
 
         var rotate = await RunAsync(token, "operator", "rotate", "--format", "json");
         Assert.Equal(0, rotate.ExitCode);
@@ -58,9 +48,9 @@ public sealed class OperatorCliTests : IAsyncLifetime
         Assert.Equal(0, seal.ExitCode);
 
         // Sealed: signing fails, the API answers 503, and the CLI says so.
-        var error = await Assert.ThrowsAsync<VaultException>(() => _server.Vault.SignAsync(handle, SigningMechanism.HmacSha256Hex, "m"u8.ToArray()).AsTask());
+        var error = await Assert.ThrowsAsync<VaultException>(() => Server.Vault.SignAsync(handle, SigningMechanism.HmacSha256Hex, "m"u8.ToArray()).AsTask());
         Assert.Equal(VaultError.Sealed, error.Code);
-        using (var response = await _server.PostJsonAsync("/api/v1/sys/rotate", new { }, token))
+        using (var response = await Server.PostJsonAsync("/api/v1/sys/rotate", new { }, token))
         {
             await ProblemAssert.AssertAsync(response, HttpStatusCode.ServiceUnavailable, "sealed");
         }
@@ -72,7 +62,7 @@ public sealed class OperatorCliTests : IAsyncLifetime
         // K shares bring it back, with the same secrets.
         Assert.Equal(0, (await RunAsync(null, "operator", "unseal", shares[0])).ExitCode);
         Assert.Equal(0, (await RunAsync(null, "operator", "unseal", shares[2])).ExitCode);
-        Assert.Equal(signature, await _server.Vault.SignAsync(handle, SigningMechanism.HmacSha256Hex, "m"u8.ToArray()));
+        Assert.Equal(signature, await Server.Vault.SignAsync(handle, SigningMechanism.HmacSha256Hex, "m"u8.ToArray()));
         Assert.DoesNotContain(token, string.Join('\n', seal.Stdout, seal.Stderr, rotate.Stderr), StringComparison.Ordinal);
     }
 
@@ -88,15 +78,15 @@ public sealed class OperatorCliTests : IAsyncLifetime
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("share", result.Stderr, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain(corrupted, result.Stdout + result.Stderr, StringComparison.Ordinal);
-        Assert.Equal(0, _server.Vault.Status.UnsealProgress);
+        Assert.Equal(0, Server.Vault.Status.UnsealProgress);
     }
 
     private Task<CliResult> RunAsync(string? token, params string[] args) => CliRunner.RunAsync(Environment(token), args);
 
     private Dictionary<string, string?> Environment(string? token) => new()
     {
-        ["COFFER_ADDR"] = _server.Address.ToString(),
-        ["COFFER_CACERT"] = _server.Settings.GeneratedCertificatePath,
+        ["COFFER_ADDR"] = Server.Address.ToString(),
+        ["COFFER_CACERT"] = Server.Settings.GeneratedCertificatePath,
         ["COFFER_TOKEN"] = token,
     };
 }

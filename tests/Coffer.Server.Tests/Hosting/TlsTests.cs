@@ -6,23 +6,13 @@ using Coffer.Server.Tests.Support;
 
 namespace Coffer.Server.Tests.Hosting;
 
-public sealed class TlsTests : IAsyncLifetime
+public sealed class TlsTests : ServerTest
 {
-    private readonly TestData _data = new();
-    private ServerInstance _server = null!;
-
-    public async Task InitializeAsync() => _server = await ServerInstance.StartAsync(_data.Settings());
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _data.Dispose();
-    }
 
     [Fact]
     public void Certificate_Generated_IsSelfSignedEcdsaP256ForLoopback()
     {
-        using var certificate = X509CertificateLoader.LoadCertificateFromFile(_server.Settings.GeneratedCertificatePath);
+        using var certificate = X509CertificateLoader.LoadCertificateFromFile(Server.Settings.GeneratedCertificatePath);
 
         using var key = certificate.GetECDsaPublicKey();
         Assert.NotNull(key);
@@ -31,18 +21,18 @@ public sealed class TlsTests : IAsyncLifetime
         var names = certificate.Extensions.OfType<X509SubjectAlternativeNameExtension>().Single();
         Assert.Contains(System.Net.IPAddress.Loopback, names.EnumerateIPAddresses());
         Assert.Contains("localhost", names.EnumerateDnsNames());
-        Assert.True(OperatingSystem.IsWindows() || File.GetUnixFileMode(_server.Settings.GeneratedKeyPath) == (UnixFileMode.UserRead | UnixFileMode.UserWrite));
+        Assert.True(OperatingSystem.IsWindows() || File.GetUnixFileMode(Server.Settings.GeneratedKeyPath) == (UnixFileMode.UserRead | UnixFileMode.UserWrite));
     }
 
     [Fact]
     public async Task Restart_ReusesTheSameCertificate()
     {
-        var before = await File.ReadAllTextAsync(_server.Settings.GeneratedCertificatePath);
+        var before = await File.ReadAllTextAsync(Server.Settings.GeneratedCertificatePath);
 
-        _server = await _server.RestartAsync();
+        Server = await Server.RestartAsync();
 
-        Assert.Equal(before, await File.ReadAllTextAsync(_server.Settings.GeneratedCertificatePath));
-        Assert.DoesNotContain("Generated a self-signed", _server.Console, StringComparison.Ordinal);
+        Assert.Equal(before, await File.ReadAllTextAsync(Server.Settings.GeneratedCertificatePath));
+        Assert.DoesNotContain("Generated a self-signed", Server.Console, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -65,7 +55,7 @@ public sealed class TlsTests : IAsyncLifetime
     [Fact]
     public async Task Client_WithoutTrustingTheCertificate_IsRefused()
     {
-        using var client = new HttpClient { BaseAddress = _server.Address };
+        using var client = new HttpClient { BaseAddress = Server.Address };
 
         var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync(new Uri("/api/v1/sys/health", UriKind.Relative)));
 
@@ -75,7 +65,7 @@ public sealed class TlsTests : IAsyncLifetime
     [Fact]
     public async Task PlainHttp_OnTheHttpsPort_GetsNoApiResponse()
     {
-        using var client = new HttpClient { BaseAddress = new Uri("http://" + _server.Address.Authority) };
+        using var client = new HttpClient { BaseAddress = new Uri("http://" + Server.Address.Authority) };
 
         await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync(new Uri("/api/v1/sys/health", UriKind.Relative)));
     }
@@ -83,9 +73,9 @@ public sealed class TlsTests : IAsyncLifetime
     private async Task<SslProtocols> HandshakeAsync(SslProtocols protocol)
     {
         using var tcp = new TcpClient();
-        await tcp.ConnectAsync(_server.Address.Host, _server.Address.Port);
+        await tcp.ConnectAsync(Server.Address.Host, Server.Address.Port);
         await using var tls = new SslStream(tcp.GetStream(), leaveInnerStreamOpen: false);
-        var trusted = X509CertificateLoader.LoadCertificateFromFile(_server.Settings.GeneratedCertificatePath);
+        var trusted = X509CertificateLoader.LoadCertificateFromFile(Server.Settings.GeneratedCertificatePath);
         await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
         {
             TargetHost = "localhost",

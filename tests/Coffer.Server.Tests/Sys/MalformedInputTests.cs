@@ -5,10 +5,8 @@ using Coffer.Server.Tests.Support;
 namespace Coffer.Server.Tests.Sys;
 
 /// <summary>DESIGN §1 promise 5: bad input gets a problem response and changes nothing.</summary>
-public sealed class MalformedInputTests : IAsyncLifetime
+public sealed class MalformedInputTests : ServerTest
 {
-    private readonly TestData _data = new();
-    private ServerInstance _server = null!;
     private string _token = null!;
     private IReadOnlyList<string> _shares = null!;
 
@@ -35,16 +33,10 @@ public sealed class MalformedInputTests : IAsyncLifetime
         { "/api/v1/sys/rotate", "{", "application/json", 400, "invalid-request" },
     };
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _server = await ServerInstance.StartAsync(_data.Settings());
-        (_shares, _token) = await _server.InitAndUnsealAsync(shares: 3, threshold: 3);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _data.Dispose();
+        await base.InitializeAsync();
+        (_shares, _token) = await Server.InitAndUnsealAsync(shares: 3, threshold: 3);
     }
 
     [Theory]
@@ -54,13 +46,13 @@ public sealed class MalformedInputTests : IAsyncLifetime
         // Unseal is only meaningful while sealed: seal first (and give one share) so progress can be compared.
         if (path.EndsWith("/unseal", StringComparison.Ordinal))
         {
-            (await _server.PostJsonAsync("/api/v1/sys/seal", null, _token)).Dispose();
-            (await _server.PostJsonAsync("/api/v1/sys/unseal", new { share = _shares[0] })).Dispose();
+            (await Server.PostJsonAsync("/api/v1/sys/seal", null, _token)).Dispose();
+            (await Server.PostJsonAsync("/api/v1/sys/unseal", new { share = _shares[0] })).Dispose();
         }
 
         var before = await SnapshotAsync();
 
-        using var response = await _server.PostRawAsync(path, body, contentType, _token);
+        using var response = await Server.PostRawAsync(path, body, contentType, _token);
 
         var problem = await ProblemAssert.AssertAsync(response, (HttpStatusCode)status, slug);
         Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("detail").GetString()));
@@ -77,7 +69,7 @@ public sealed class MalformedInputTests : IAsyncLifetime
         var before = await SnapshotAsync();
         var huge = "{\"share\":\"" + new string('A', 200_000) + "\"}";
 
-        using var response = await _server.PostRawAsync(path, huge, "application/json", _token, expectContinue: true);
+        using var response = await Server.PostRawAsync(path, huge, "application/json", _token, expectContinue: true);
 
         await ProblemAssert.AssertAsync(response, HttpStatusCode.RequestEntityTooLarge, "payload-too-large");
         Assert.Equal(before, await SnapshotAsync());
@@ -107,9 +99,9 @@ public sealed class MalformedInputTests : IAsyncLifetime
     /// <summary>Everything a bad request might have changed: vault state, key versions, rows, unseal progress.</summary>
     private async Task<string> SnapshotAsync()
     {
-        var status = await _server.GetJsonAsync("/api/v1/sys/status", _token);
-        var state = _server.Vault.Status;
-        await using var connection = Coffer.Server.Data.Database.CreateConnection(_server.Settings);
+        var status = await Server.GetJsonAsync("/api/v1/sys/status", _token);
+        var state = Server.Vault.Status;
+        await using var connection = Coffer.Server.Data.Database.CreateConnection(Server.Settings);
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT (SELECT COUNT(*) FROM tokens) || '/' || (SELECT COUNT(*) FROM user_keyrings) || '/' || (SELECT COUNT(*) FROM secrets) || '/' || (SELECT hex(root_keyring) FROM vault_state)";

@@ -6,23 +6,13 @@ using Coffer.Vault.Signing;
 
 namespace Coffer.Server.Tests.Sys;
 
-public sealed class SysApiTests : IAsyncLifetime
+public sealed class SysApiTests : ServerTest
 {
-    private readonly TestData _data = new();
-    private ServerInstance _server = null!;
-
-    public async Task InitializeAsync() => _server = await ServerInstance.StartAsync(_data.Settings());
-
-    public async Task DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        _data.Dispose();
-    }
 
     [Fact]
     public async Task Health_Uninitialized_OkWithState()
     {
-        var health = await _server.GetJsonAsync("/api/v1/sys/health");
+        var health = await Server.GetJsonAsync("/api/v1/sys/health");
 
         Assert.Equal("ok", health.GetProperty("status").GetString());
         Assert.False(health.GetProperty("initialized").GetBoolean());
@@ -32,7 +22,7 @@ public sealed class SysApiTests : IAsyncLifetime
     [Fact]
     public async Task Status_Uninitialized_ShowsProviderAndVersion()
     {
-        var status = await _server.GetJsonAsync("/api/v1/sys/status");
+        var status = await Server.GetJsonAsync("/api/v1/sys/status");
 
         Assert.False(status.GetProperty("initialized").GetBoolean());
         Assert.True(status.GetProperty("sealed").GetBoolean());
@@ -45,7 +35,7 @@ public sealed class SysApiTests : IAsyncLifetime
     [Fact]
     public async Task Init_Shamir_ReturnsSharesAndTokenOnce_ThenSealed()
     {
-        using var response = await _server.PostJsonAsync("/api/v1/sys/init", new { shares = 5, threshold = 3 });
+        using var response = await Server.PostJsonAsync("/api/v1/sys/init", new { shares = 5, threshold = 3 });
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -55,30 +45,30 @@ public sealed class SysApiTests : IAsyncLifetime
         Assert.StartsWith("acc_", body.GetProperty("admin_accessor").GetString(), StringComparison.Ordinal);
         Assert.True(body.GetProperty("sealed").GetBoolean());
 
-        using var again = await _server.PostJsonAsync("/api/v1/sys/init", new { shares = 5, threshold = 3 });
+        using var again = await Server.PostJsonAsync("/api/v1/sys/init", new { shares = 5, threshold = 3 });
         await ProblemAssert.AssertAsync(again, HttpStatusCode.Conflict, "already-initialized");
     }
 
     [Fact]
     public async Task Sealed_EveryOtherEndpoint_Answers503Problem()
     {
-        using var init = await _server.PostJsonAsync("/api/v1/sys/init", new { shares = 3, threshold = 2 });
+        using var init = await Server.PostJsonAsync("/api/v1/sys/init", new { shares = 3, threshold = 2 });
         var token = (await init.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("admin_token").GetString()!;
 
         foreach (var path in new[] { "/api/v1/sys/seal", "/api/v1/sys/rotate", "/api/v1/anything", "/" })
         {
-            using var response = await _server.PostJsonAsync(path, new { }, token);
+            using var response = await Server.PostJsonAsync(path, new { }, token);
             await ProblemAssert.AssertAsync(response, HttpStatusCode.ServiceUnavailable, "sealed");
             Assert.True(response.Headers.Contains("Retry-After"));
         }
 
-        Assert.True((await _server.GetJsonAsync("/api/v1/sys/status")).GetProperty("sealed").GetBoolean());
+        Assert.True((await Server.GetJsonAsync("/api/v1/sys/status")).GetProperty("sealed").GetBoolean());
     }
 
     [Fact]
     public async Task Uninitialized_OtherEndpoints_Answer503NotInitialized()
     {
-        using var response = await _server.PostJsonAsync("/api/v1/sys/seal", null);
+        using var response = await Server.PostJsonAsync("/api/v1/sys/seal", null);
 
         await ProblemAssert.AssertAsync(response, HttpStatusCode.ServiceUnavailable, "not-initialized");
     }
@@ -86,33 +76,33 @@ public sealed class SysApiTests : IAsyncLifetime
     [Fact]
     public async Task Unseal_Threshold_ProgressThenUnsealed()
     {
-        using var init = await _server.PostJsonAsync("/api/v1/sys/init", new { shares = 3, threshold = 2 });
+        using var init = await Server.PostJsonAsync("/api/v1/sys/init", new { shares = 3, threshold = 2 });
         var shares = (await init.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("shares").EnumerateArray().Select(s => s.GetString()!).ToList();
 
-        using var first = await _server.PostJsonAsync("/api/v1/sys/unseal", new { share = shares[2] });
+        using var first = await Server.PostJsonAsync("/api/v1/sys/unseal", new { share = shares[2] });
         var progress = await first.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(1, progress.GetProperty("unseal_progress").GetInt32());
         Assert.True(progress.GetProperty("sealed").GetBoolean());
 
-        using var duplicate = await _server.PostJsonAsync("/api/v1/sys/unseal", new { share = shares[2] });
+        using var duplicate = await Server.PostJsonAsync("/api/v1/sys/unseal", new { share = shares[2] });
         await ProblemAssert.AssertAsync(duplicate, HttpStatusCode.BadRequest, "invalid-share");
-        Assert.Equal(1, (await _server.GetJsonAsync("/api/v1/sys/status")).GetProperty("unseal_progress").GetInt32());
+        Assert.Equal(1, (await Server.GetJsonAsync("/api/v1/sys/status")).GetProperty("unseal_progress").GetInt32());
 
-        using var second = await _server.PostJsonAsync("/api/v1/sys/unseal", new { share = shares[0] });
+        using var second = await Server.PostJsonAsync("/api/v1/sys/unseal", new { share = shares[0] });
         Assert.False((await second.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("sealed").GetBoolean());
 
-        using var again = await _server.PostJsonAsync("/api/v1/sys/unseal", new { share = shares[1] });
+        using var again = await Server.PostJsonAsync("/api/v1/sys/unseal", new { share = shares[1] });
         await ProblemAssert.AssertAsync(again, HttpStatusCode.Conflict, "already-unsealed");
     }
 
     [Fact]
     public async Task Unseal_Reset_DiscardsProgress()
     {
-        using var init = await _server.PostJsonAsync("/api/v1/sys/init", new { shares = 3, threshold = 2 });
+        using var init = await Server.PostJsonAsync("/api/v1/sys/init", new { shares = 3, threshold = 2 });
         var shares = (await init.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("shares").EnumerateArray().Select(s => s.GetString()!).ToList();
-        (await _server.PostJsonAsync("/api/v1/sys/unseal", new { share = shares[0] })).Dispose();
+        (await Server.PostJsonAsync("/api/v1/sys/unseal", new { share = shares[0] })).Dispose();
 
-        using var reset = await _server.PostJsonAsync("/api/v1/sys/unseal", new { reset = true });
+        using var reset = await Server.PostJsonAsync("/api/v1/sys/unseal", new { reset = true });
 
         Assert.Equal(HttpStatusCode.OK, reset.StatusCode);
         Assert.Equal(0, (await reset.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("unseal_progress").GetInt32());
@@ -121,26 +111,26 @@ public sealed class SysApiTests : IAsyncLifetime
     [Fact]
     public async Task Seal_WithAdminToken_SealsAndSigningFails_SharesBringItBack()
     {
-        var (shares, token) = await _server.InitAndUnsealAsync();
+        var (shares, token) = await Server.InitAndUnsealAsync();
         var handle = new CredentialHandle(Guid.NewGuid(), Guid.NewGuid());
-        await _server.Vault.StoreSecretAsync(handle.UserId, handle.SecretId, "secret"u8.ToArray(), default);
-        var before = await _server.Vault.SignAsync(handle, SigningMechanism.HmacSha256Hex, "m"u8.ToArray());
+        await Server.Vault.StoreSecretAsync(handle.UserId, handle.SecretId, "secret"u8.ToArray(), default);
+        var before = await Server.Vault.SignAsync(handle, SigningMechanism.HmacSha256Hex, "m"u8.ToArray());
 
-        using var seal = await _server.PostJsonAsync("/api/v1/sys/seal", null, token);
+        using var seal = await Server.PostJsonAsync("/api/v1/sys/seal", null, token);
 
         Assert.Equal(HttpStatusCode.OK, seal.StatusCode);
         Assert.True((await seal.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("sealed").GetBoolean());
-        var error = await Assert.ThrowsAsync<Coffer.Vault.VaultException>(() => _server.Vault.SignAsync(handle, SigningMechanism.HmacSha256Hex, "m"u8.ToArray()).AsTask());
+        var error = await Assert.ThrowsAsync<Coffer.Vault.VaultException>(() => Server.Vault.SignAsync(handle, SigningMechanism.HmacSha256Hex, "m"u8.ToArray()).AsTask());
         Assert.Equal(Coffer.Vault.VaultError.Sealed, error.Code);
-        using var rotate = await _server.PostJsonAsync("/api/v1/sys/rotate", new { }, token);
+        using var rotate = await Server.PostJsonAsync("/api/v1/sys/rotate", new { }, token);
         await ProblemAssert.AssertAsync(rotate, HttpStatusCode.ServiceUnavailable, "sealed");
 
         foreach (var share in shares.Skip(1))
         {
-            (await _server.PostJsonAsync("/api/v1/sys/unseal", new { share })).Dispose();
+            (await Server.PostJsonAsync("/api/v1/sys/unseal", new { share })).Dispose();
         }
 
-        Assert.Equal(before, await _server.Vault.SignAsync(handle, SigningMechanism.HmacSha256Hex, "m"u8.ToArray()));
+        Assert.Equal(before, await Server.Vault.SignAsync(handle, SigningMechanism.HmacSha256Hex, "m"u8.ToArray()));
     }
 
     [Theory]
@@ -150,55 +140,55 @@ public sealed class SysApiTests : IAsyncLifetime
     [InlineData("Basic YWRtaW46YWRtaW4=")]
     public async Task Seal_WithoutValidToken_401AndStillUnsealed(string? authorization)
     {
-        await _server.InitAndUnsealAsync();
+        await Server.InitAndUnsealAsync();
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/sys/seal");
         if (authorization is not null)
         {
             request.Headers.TryAddWithoutValidation("Authorization", authorization);
         }
 
-        using var response = await _server.Client.SendAsync(request);
+        using var response = await Server.Client.SendAsync(request);
 
         await ProblemAssert.AssertAsync(response, HttpStatusCode.Unauthorized, "unauthorized");
         Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
-        Assert.False(_server.Vault.IsSealed);
+        Assert.False(Server.Vault.IsSealed);
     }
 
     [Fact]
     public async Task Seal_TokenWithoutSealScope_403()
     {
-        await _server.InitAndUnsealAsync();
-        var tokens = (Coffer.Server.Features.Tokens.TokenStore)_server.Services.GetService(typeof(Coffer.Server.Features.Tokens.TokenStore))!;
+        await Server.InitAndUnsealAsync();
+        var tokens = (Coffer.Server.Features.Tokens.TokenStore)Server.Services.GetService(typeof(Coffer.Server.Features.Tokens.TokenStore))!;
         var (token, _) = await tokens.CreateAsync("api", Guid.NewGuid(), null, ["portfolio:read"], null, default);
 
-        using var response = await _server.PostJsonAsync("/api/v1/sys/seal", null, token);
+        using var response = await Server.PostJsonAsync("/api/v1/sys/seal", null, token);
 
         await ProblemAssert.AssertAsync(response, HttpStatusCode.Forbidden, "forbidden");
-        Assert.False(_server.Vault.IsSealed);
+        Assert.False(Server.Vault.IsSealed);
     }
 
     [Fact]
     public async Task Seal_ExpiredToken_401()
     {
-        await _server.InitAndUnsealAsync();
-        var tokens = (Coffer.Server.Features.Tokens.TokenStore)_server.Services.GetService(typeof(Coffer.Server.Features.Tokens.TokenStore))!;
+        await Server.InitAndUnsealAsync();
+        var tokens = (Coffer.Server.Features.Tokens.TokenStore)Server.Services.GetService(typeof(Coffer.Server.Features.Tokens.TokenStore))!;
         var (token, _) = await tokens.CreateAsync("api", Guid.NewGuid(), null, ["sys:seal"], DateTimeOffset.UtcNow.AddSeconds(-1), default);
 
-        using var response = await _server.PostJsonAsync("/api/v1/sys/seal", null, token);
+        using var response = await Server.PostJsonAsync("/api/v1/sys/seal", null, token);
 
         await ProblemAssert.AssertAsync(response, HttpStatusCode.Unauthorized, "unauthorized");
-        Assert.False(_server.Vault.IsSealed);
+        Assert.False(Server.Vault.IsSealed);
     }
 
     [Fact]
     public async Task Rotate_WithAdminToken_NewRootVersion_StatusShowsIt()
     {
-        var (_, token) = await _server.InitAndUnsealAsync();
+        var (_, token) = await Server.InitAndUnsealAsync();
         var handle = new CredentialHandle(Guid.NewGuid(), Guid.NewGuid());
-        await _server.Vault.StoreSecretAsync(handle.UserId, handle.SecretId, "secret"u8.ToArray(), default);
+        await Server.Vault.StoreSecretAsync(handle.UserId, handle.SecretId, "secret"u8.ToArray(), default);
 
-        using var first = await _server.PostJsonAsync("/api/v1/sys/rotate", new { }, token);
-        using var second = await _server.PostJsonAsync("/api/v1/sys/rotate", new { min_decryption_version = 3 }, token);
+        using var first = await Server.PostJsonAsync("/api/v1/sys/rotate", new { }, token);
+        using var second = await Server.PostJsonAsync("/api/v1/sys/rotate", new { min_decryption_version = 3 }, token);
 
         var one = await first.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(2, one.GetProperty("root").GetProperty("current").GetInt32());
@@ -206,16 +196,16 @@ public sealed class SysApiTests : IAsyncLifetime
         var two = await second.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(3, two.GetProperty("root").GetProperty("current").GetInt32());
         Assert.Equal(3, two.GetProperty("root").GetProperty("min_decryption").GetInt32());
-        var status = await _server.GetJsonAsync("/api/v1/sys/status", token);
+        var status = await Server.GetJsonAsync("/api/v1/sys/status", token);
         Assert.Equal(3, status.GetProperty("key_versions").GetProperty("root").GetProperty("current").GetInt32());
-        Assert.Equal(JsonValueKind.Null, (await _server.GetJsonAsync("/api/v1/sys/status")).GetProperty("key_versions").ValueKind);
-        Assert.NotNull(await _server.Vault.SignAsync(handle, SigningMechanism.HmacSha256Hex, "m"u8.ToArray()));
+        Assert.Equal(JsonValueKind.Null, (await Server.GetJsonAsync("/api/v1/sys/status")).GetProperty("key_versions").ValueKind);
+        Assert.NotNull(await Server.Vault.SignAsync(handle, SigningMechanism.HmacSha256Hex, "m"u8.ToArray()));
     }
 
     [Fact]
     public async Task Responses_CarryStrictSecurityHeaders()
     {
-        using var response = await _server.Client.GetAsync(new Uri("/api/v1/sys/health", UriKind.Relative));
+        using var response = await Server.Client.GetAsync(new Uri("/api/v1/sys/health", UriKind.Relative));
 
         Assert.Equal("max-age=31536000; includeSubDomains", response.Headers.GetValues("Strict-Transport-Security").Single());
         Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
@@ -228,10 +218,10 @@ public sealed class SysApiTests : IAsyncLifetime
     [Fact]
     public async Task UnknownRouteAndWrongMethod_AreProblems()
     {
-        await _server.InitAndUnsealAsync();
+        await Server.InitAndUnsealAsync();
 
-        using var missing = await _server.Client.GetAsync(new Uri("/api/v1/nope", UriKind.Relative));
-        using var method = await _server.Client.DeleteAsync(new Uri("/api/v1/sys/health", UriKind.Relative));
+        using var missing = await Server.Client.GetAsync(new Uri("/api/v1/nope", UriKind.Relative));
+        using var method = await Server.Client.DeleteAsync(new Uri("/api/v1/sys/health", UriKind.Relative));
 
         await ProblemAssert.AssertAsync(missing, HttpStatusCode.NotFound, "not-found");
         await ProblemAssert.AssertAsync(method, HttpStatusCode.MethodNotAllowed, "method-not-allowed");
@@ -240,8 +230,8 @@ public sealed class SysApiTests : IAsyncLifetime
     [Fact]
     public async Task Start_PrintsCertificatePathForClients()
     {
-        Assert.Contains("COFFER_CACERT=" + _server.Settings.GeneratedCertificatePath, _server.Console, StringComparison.Ordinal);
-        Assert.True(File.Exists(_server.Settings.GeneratedCertificatePath));
-        Assert.False(await Task.FromResult(File.ReadAllText(_server.Settings.GeneratedCertificatePath).Contains("PRIVATE", StringComparison.Ordinal)));
+        Assert.Contains("COFFER_CACERT=" + Server.Settings.GeneratedCertificatePath, Server.Console, StringComparison.Ordinal);
+        Assert.True(File.Exists(Server.Settings.GeneratedCertificatePath));
+        Assert.False(await Task.FromResult(File.ReadAllText(Server.Settings.GeneratedCertificatePath).Contains("PRIVATE", StringComparison.Ordinal)));
     }
 }

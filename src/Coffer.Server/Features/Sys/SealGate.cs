@@ -3,24 +3,18 @@ using Coffer.Vault;
 
 namespace Coffer.Server.Features.Sys;
 
-/// <summary>Marks an endpoint as answering while the vault is sealed or not yet initialized.</summary>
-[AttributeUsage(AttributeTargets.Class | AttributeTargets.Method)]
-internal sealed class AllowWhenSealedAttribute : Attribute;
-
 /// <summary>
-/// While sealed (or before init), every endpoint not marked <see cref="AllowWhenSealedAttribute"/> answers 503 with a
+/// While sealed (or before init), every path but <see cref="SysEndpoints.AllowedWhenSealed"/> answers 503 with a
 /// problem body, before authentication or any handler runs. Unknown paths are refused the same way: fail closed.
-/// A request for an allowed path that routing rejects (wrong method or media type) keeps its 405 or 415, so the
-/// caller learns what to fix.
+/// The check is by path, not by endpoint, so a request for an allowed path that routing rejects (wrong method or
+/// media type) keeps its 405 or 415 and the caller learns what to fix.
 /// </summary>
 internal static class SealGate
 {
     public static IApplicationBuilder UseSealGate(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         var vault = context.RequestServices.GetRequiredService<CofferVault>();
-        if (vault.IsSealed
-            && context.GetEndpoint()?.Metadata.GetMetadata<AllowWhenSealedAttribute>() is null
-            && !SysEndpoints.AllowedWhenSealed.Contains(context.Request.Path.Value ?? string.Empty))
+        if (vault.IsSealed && !SysEndpoints.AllowedWhenSealed.Contains(context.Request.Path.Value ?? string.Empty))
         {
             var status = vault.Status;
             context.Response.Headers.RetryAfter = "30";

@@ -29,10 +29,10 @@ internal static class SysEndpoints
     public static IEndpointRouteBuilder MapSysEndpoints(this IEndpointRouteBuilder app)
     {
         var sys = app.MapGroup("/api/v1/sys").WithTags("sys");
-        sys.MapGet("/health", Health).WithMetadata(new AllowWhenSealedAttribute()).AllowAnonymous();
-        sys.MapGet("/status", Status).WithMetadata(new AllowWhenSealedAttribute()).AllowAnonymous();
-        sys.MapPost("/init", Init).WithMetadata(new AllowWhenSealedAttribute()).AllowAnonymous();
-        sys.MapPost("/unseal", Unseal).WithMetadata(new AllowWhenSealedAttribute()).AllowAnonymous();
+        sys.MapGet("/health", Health).AllowAnonymous();
+        sys.MapGet("/status", Status).AllowAnonymous();
+        sys.MapPost("/init", Init).AllowAnonymous();
+        sys.MapPost("/unseal", Unseal).AllowAnonymous();
         sys.MapPost("/seal", Seal).RequireAuthorization(SealPolicy);
         sys.MapPost("/rotate", Rotate).RequireAuthorization(RotatePolicy);
         return app;
