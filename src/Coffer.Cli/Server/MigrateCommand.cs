@@ -26,9 +26,16 @@ internal static class MigrateCommand
                 return ErrorOutput.Failure(context.Io, ex.Message, ExitCodes.Usage);
             }
 
-            var applied = await Migrator.MigrateAsync(settings, cancellationToken);
-            Render(context.Io, context.Format.Get(parseResult), applied);
-            return ExitCodes.Ok;
+            try
+            {
+                var applied = await Migrator.MigrateAsync(settings, cancellationToken);
+                Render(context.Io, context.Format.Get(parseResult), applied);
+                return ExitCodes.Ok;
+            }
+            catch (Exception ex) when (StartupFailure.Describe(ex, settings) is { } message)
+            {
+                return ErrorOutput.Failure(context.Io, message);
+            }
         });
         return command;
     }

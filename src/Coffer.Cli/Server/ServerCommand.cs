@@ -33,8 +33,15 @@ internal static class ServerCommand
                 return ErrorOutput.Failure(context.Io, ex.Message, ExitCodes.Usage);
             }
 
-            await ServerHost.RunAsync(settings, context.Io.Out, cancellationToken);
-            return ExitCodes.Ok;
+            try
+            {
+                await ServerHost.RunAsync(settings, context.Io.Out, cancellationToken);
+                return ExitCodes.Ok;
+            }
+            catch (Exception ex) when (StartupFailure.Describe(ex, settings) is { } message)
+            {
+                return ErrorOutput.Failure(context.Io, message);
+            }
         });
         return command;
     }
