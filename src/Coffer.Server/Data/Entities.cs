@@ -49,26 +49,3 @@ internal sealed class SecretRow
 
     public DateTimeOffset UpdatedAt { get; set; }
 }
-
-/// <summary>A Coffer token: only its SHA-256 hash is stored; the accessor is its public handle.</summary>
-internal sealed class TokenRow
-{
-    public required string Accessor { get; set; }
-
-    public required byte[] TokenHash { get; set; }
-
-    public required string Kind { get; set; }
-
-    public Guid UserId { get; set; }
-
-    public string? ParentAccessor { get; set; }
-
-    /// <summary>Space-separated scopes.</summary>
-    public required string Scopes { get; set; }
-
-    public DateTimeOffset CreatedAt { get; set; }
-
-    public DateTimeOffset? ExpiresAt { get; set; }
-
-    public DateTimeOffset? RevokedAt { get; set; }
-}

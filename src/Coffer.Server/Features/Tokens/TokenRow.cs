@@ -1,0 +1,47 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Coffer.Server.Features.Tokens;
+
+/// <summary>A Coffer token: only its SHA-256 hash is stored; the accessor is its public handle.</summary>
+internal sealed class TokenRow
+{
+    public required string Accessor { get; set; }
+
+    public required byte[] TokenHash { get; set; }
+
+    public required string Kind { get; set; }
+
+    public Guid UserId { get; set; }
+
+    public string? ParentAccessor { get; set; }
+
+    /// <summary>Space-separated scopes.</summary>
+    public required string Scopes { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset? ExpiresAt { get; set; }
+
+    public DateTimeOffset? RevokedAt { get; set; }
+}
+
+internal sealed class TokenRowConfiguration : IEntityTypeConfiguration<TokenRow>
+{
+    public void Configure(EntityTypeBuilder<TokenRow> e)
+    {
+        e.ToTable("tokens");
+        e.HasKey(x => x.Accessor);
+        e.HasIndex(x => x.TokenHash).IsUnique().HasDatabaseName("ux_tokens_token_hash");
+        e.HasIndex(x => x.UserId).HasDatabaseName("ix_tokens_user_id");
+        e.Property(x => x.Accessor).HasColumnName("accessor");
+        e.Property(x => x.TokenHash).HasColumnName("token_hash");
+        e.Property(x => x.Kind).HasColumnName("kind");
+        e.Property(x => x.UserId).HasColumnName("user_id");
+        e.Property(x => x.ParentAccessor).HasColumnName("parent_accessor");
+        e.Property(x => x.Scopes).HasColumnName("scopes");
+        e.Property(x => x.CreatedAt).HasColumnName("created_at");
+        e.Property(x => x.ExpiresAt).HasColumnName("expires_at");
+        e.Property(x => x.RevokedAt).HasColumnName("revoked_at");
+    }
+}
