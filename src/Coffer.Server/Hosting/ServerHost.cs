@@ -112,7 +112,7 @@ internal static partial class ServerHost
         services.AddSingleton(TimeProvider.System);
         services.AddDbContextFactory<CofferDb>(options => Database.Configure(options, settings));
         services.AddSingleton<IVaultStore, EfVaultStore>();
-        services.AddSingleton<TokenStore>();
+        services.AddTokens();
         services.AddSingleton<VaultInitializer>();
         services.AddSingleton(sp => new CofferVault(
             sp.GetRequiredService<IVaultStore>(),
@@ -140,11 +140,13 @@ internal static partial class ServerHost
             .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder()
             .AddPolicy(SysEndpoints.SealPolicy, p => p.RequireClaim(TokenAuthenticationHandler.ScopeClaim, "sys:seal"))
-            .AddPolicy(SysEndpoints.RotatePolicy, p => p.RequireClaim(TokenAuthenticationHandler.ScopeClaim, "sys:rotate"));
+            .AddPolicy(SysEndpoints.RotatePolicy, p => p.RequireClaim(TokenAuthenticationHandler.ScopeClaim, "sys:rotate"))
+            .AddTokenPolicies();
         configure?.Invoke(builder);
 
         var app = builder.Build();
         app.UseSecurityHeaders();
+        app.UseAccessLog();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRouting();
@@ -152,6 +154,7 @@ internal static partial class ServerHost
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapSysEndpoints();
+        app.MapTokenEndpoints();
         return app;
     }
 

@@ -48,6 +48,9 @@ internal sealed record ServerSettings
     /// <summary>The PEM private key of <see cref="TlsCertificatePath"/>.</summary>
     public string? TlsKeyPath { get; init; }
 
+    /// <summary>How long access log entries are kept.</summary>
+    public TimeSpan AccessLogRetention { get; init; } = TimeSpan.FromDays(90);
+
     public string SqlitePath => Path.Combine(DataDirectory, "coffer.db");
 
     public string DevKeyFilePath => Path.Combine(DataDirectory, "dev-unseal.key");

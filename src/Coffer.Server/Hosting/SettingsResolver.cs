@@ -61,6 +61,7 @@ internal static class SettingsResolver
             KeyProvider = provider,
             Pkcs11 = pkcs11,
             TlsCertificatePath = environment("COFFER_TLS_CERT"),
+            AccessLogRetention = RetentionDays(environment("COFFER_ACCESS_LOG_RETENTION_DAYS")),
             TlsKeyPath = environment("COFFER_TLS_KEY"),
         };
         _ = ListenEndpoint.Parse(settings.Listen);
@@ -71,6 +72,12 @@ internal static class SettingsResolver
 
         return settings;
     }
+
+    private static TimeSpan RetentionDays(string? value) =>
+        value is null ? TimeSpan.FromDays(90)
+        : int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var days) && days is >= 1 and <= 3650
+            ? TimeSpan.FromDays(days)
+            : throw new SettingsException($"COFFER_ACCESS_LOG_RETENTION_DAYS must be a whole number of days from 1 to 3650, not '{value}'.");
 
     private static string DefaultDataDirectory() =>
         Path.Combine(

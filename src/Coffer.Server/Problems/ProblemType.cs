@@ -13,6 +13,8 @@ internal sealed record ProblemType(string Slug, int Status, string Title)
     public static readonly ProblemType InvalidArgument = new("invalid-argument", 400, "A value in the request is out of range.");
     public static readonly ProblemType InvalidShare = new("invalid-share", 400, "The unseal share was not accepted.");
     public static readonly ProblemType UnsealFailed = new("unseal-failed", 400, "The shares do not open this vault.");
+    public static readonly ProblemType TokenWiderThanParent = new("token-wider-than-parent", 400, "A child token cannot be wider than its parent.");
+    public static readonly ProblemType IpNotAllowed = new("ip-not-allowed", 403, "This token may not be used from this address.");
     public static readonly ProblemType Unauthorized = new("unauthorized", 401, "Authentication is required.");
     public static readonly ProblemType Forbidden = new("forbidden", 403, "Not allowed.");
     public static readonly ProblemType NotFound = new("not-found", 404, "No such resource.");

@@ -21,6 +21,9 @@ internal sealed class TokenAuthenticationHandler(
     public const string AccessorClaim = "accessor";
     public const string KindClaim = "token_kind";
 
+    /// <summary>HttpContext.Items key holding the <see cref="TokenInfo"/> of a live token refused for its address.</summary>
+    public const string IpDeniedItem = "coffer.token.ip_denied";
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var header = Request.Headers.Authorization.ToString();
@@ -35,8 +38,14 @@ internal sealed class TokenAuthenticationHandler(
             return AuthenticateResult.Fail("Only Bearer tokens are accepted.");
         }
 
-        var token = await tokens.FindActiveAsync(header[bearer.Length..].Trim(), Context.RequestAborted);
-        if (token is null)
+        var lookup = await tokens.AuthenticateAsync(header[bearer.Length..].Trim(), Context.Connection.RemoteIpAddress, Context.RequestAborted);
+        if (lookup.IpDenied is { } denied)
+        {
+            Context.Items[IpDeniedItem] = denied;
+            return AuthenticateResult.Fail("The token may not be used from this address.");
+        }
+
+        if (lookup.Info is not { } token)
         {
             return AuthenticateResult.Fail("The token is malformed, unknown, revoked or expired.");
         }
@@ -54,6 +63,11 @@ internal sealed class TokenAuthenticationHandler(
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        if (Context.Items.ContainsKey(IpDeniedItem))
+        {
+            return Problems.Problem.WriteAsync(Context, Problems.ProblemType.IpNotAllowed, "This token is bound to other IP ranges. Use it from an allowed address, or create a token for this one.");
+        }
+
         Response.Headers.WWWAuthenticate = "Bearer";
         return Problems.Problem.WriteAsync(Context, Problems.ProblemType.Unauthorized, "Send a valid Coffer token as 'Authorization: Bearer cof_...' (COFFER_TOKEN for the CLI).");
     }

@@ -24,6 +24,18 @@ internal sealed class TokenRow
     public DateTimeOffset? ExpiresAt { get; set; }
 
     public DateTimeOffset? RevokedAt { get; set; }
+
+    public string? DisplayName { get; set; }
+
+    /// <summary>Space-separated CIDR ranges the token may be used from; null means anywhere.</summary>
+    public string? IpAllowlist { get; set; }
+
+    public int? MaxUses { get; set; }
+
+    public int UseCount { get; set; }
+
+    /// <summary>The trading limits as JSON (see <see cref="TradingLimits"/>); null means none beyond the parent's.</summary>
+    public string? TradingLimits { get; set; }
 }
 
 internal sealed class TokenRowConfiguration : IEntityTypeConfiguration<TokenRow>
@@ -43,5 +55,11 @@ internal sealed class TokenRowConfiguration : IEntityTypeConfiguration<TokenRow>
         e.Property(x => x.CreatedAt).HasColumnName("created_at");
         e.Property(x => x.ExpiresAt).HasColumnName("expires_at");
         e.Property(x => x.RevokedAt).HasColumnName("revoked_at");
+        e.Property(x => x.DisplayName).HasColumnName("display_name");
+        e.Property(x => x.IpAllowlist).HasColumnName("ip_allowlist");
+        e.Property(x => x.MaxUses).HasColumnName("max_uses");
+        e.Property(x => x.UseCount).HasColumnName("use_count");
+        e.Property(x => x.TradingLimits).HasColumnName("trading_limits");
+        e.HasIndex(x => x.ParentAccessor).HasDatabaseName("ix_tokens_parent_accessor");
     }
 }

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Net;
 using System.Security.Cryptography;
 using Coffer.Server.Data;
 using Microsoft.EntityFrameworkCore;
@@ -5,23 +7,67 @@ using Microsoft.EntityFrameworkCore;
 namespace Coffer.Server.Features.Tokens;
 
 /// <summary>A token as the rest of the server sees it: by accessor, never by its secret value.</summary>
-internal sealed record TokenInfo(string Accessor, string Kind, Guid UserId, string? ParentAccessor, IReadOnlySet<string> Scopes, DateTimeOffset? ExpiresAt);
-
-/// <summary>Mints, stores (as hashes) and looks up Coffer tokens.</summary>
-internal sealed class TokenStore(IDbContextFactory<CofferDb> factory, TimeProvider time)
+internal sealed record TokenInfo(
+    string Accessor,
+    string Kind,
+    Guid UserId,
+    string? ParentAccessor,
+    IReadOnlySet<string> Scopes,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? ExpiresAt,
+    DateTimeOffset? RevokedAt,
+    string? DisplayName,
+    IReadOnlyList<IPNetwork> IpAllowlist,
+    int? MaxUses,
+    int UseCount,
+    TradingLimits? Trading)
 {
-    /// <summary>The scopes of the initial admin token: the root of the admin's tree may do everything.</summary>
-    public static readonly IReadOnlyList<string> AdminScopes = ["admin", "sys:seal", "sys:rotate", "sys:status"];
+    public bool IsActiveAt(DateTimeOffset now) => RevokedAt is null && (ExpiresAt is not { } expires || expires > now);
 
-    /// <summary>Creates a token and returns its value (shown once, never stored) with its accessor.</summary>
+    public static TokenInfo From(TokenRow row) => new(
+        row.Accessor,
+        row.Kind,
+        row.UserId,
+        row.ParentAccessor,
+        row.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal),
+        row.CreatedAt,
+        row.ExpiresAt,
+        row.RevokedAt,
+        row.DisplayName,
+        Tokens.IpAllowlist.Parse(row.IpAllowlist),
+        row.MaxUses,
+        row.UseCount,
+        TradingLimits.FromJson(row.TradingLimits));
+}
+
+/// <summary>
+/// Looks tokens up by value (as their hash) and by accessor. Active tokens without a use limit are cached briefly; the
+/// cache is only used while <see cref="TokenEvents"/> can vouch that no revocation on any node went unseen.
+/// </summary>
+internal sealed class TokenStore(IDbContextFactory<CofferDb> factory, TimeProvider time, TokenEvents events)
+{
+    private static readonly TimeSpan CacheTtl = TimeSpan.FromSeconds(30);
+    private readonly ConcurrentDictionary<string, CachedToken> _cache = new(StringComparer.Ordinal);
+
+    /// <summary>The scopes of the initial admin token: the root of the admin's tree may do everything.</summary>
+    public static IReadOnlyList<string> AdminScopes => Scopes.AdminRoot;
+
+    /// <summary>Stores a new token row (the caller minted and validated it) and returns its value once.</summary>
+    internal async Task<IssuedToken> InsertAsync(TokenRow row, string token, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        db.Tokens.Add(row);
+        await db.SaveChangesAsync(cancellationToken);
+        return new IssuedToken(token, row.Accessor, TokenInfo.From(row));
+    }
+
+    /// <summary>Creates a root token with no parent. Only for the initial admin and for each user's trader token.</summary>
     public async Task<(string Token, string Accessor)> CreateAsync(string kind, Guid userId, string? parentAccessor, IEnumerable<string> scopes, DateTimeOffset? expiresAt, CancellationToken cancellationToken)
     {
         var token = TokenFormat.Create(kind);
-        var accessor = TokenFormat.CreateAccessor();
-        await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        db.Tokens.Add(new TokenRow
+        var row = new TokenRow
         {
-            Accessor = accessor,
+            Accessor = TokenFormat.CreateAccessor(),
             TokenHash = TokenFormat.Hash(token),
             Kind = kind,
             UserId = userId,
@@ -29,9 +75,9 @@ internal sealed class TokenStore(IDbContextFactory<CofferDb> factory, TimeProvid
             Scopes = string.Join(' ', scopes),
             CreatedAt = time.GetUtcNow(),
             ExpiresAt = expiresAt,
-        });
-        await db.SaveChangesAsync(cancellationToken);
-        return (token, accessor);
+        };
+        var issued = await InsertAsync(row, token, cancellationToken);
+        return (issued.Token, issued.Accessor);
     }
 
     public async Task DeleteAsync(string accessor, CancellationToken cancellationToken)
@@ -40,8 +86,28 @@ internal sealed class TokenStore(IDbContextFactory<CofferDb> factory, TimeProvid
         await db.Tokens.Where(x => x.Accessor == accessor).ExecuteDeleteAsync(cancellationToken);
     }
 
-    /// <summary>The live token with this value, or null (malformed, unknown, revoked or expired all look the same).</summary>
-    public async Task<TokenInfo?> FindActiveAsync(string token, CancellationToken cancellationToken)
+    public async Task<TokenInfo?> FindByAccessorAsync(string accessor, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var row = await db.Tokens.AsNoTracking().SingleOrDefaultAsync(x => x.Accessor == accessor, cancellationToken);
+        return row is null ? null : TokenInfo.From(row);
+    }
+
+    /// <summary>
+    /// The live token with this value, used from <paramref name="client"/>, counting one use of it. Info is null when the
+    /// token is malformed, unknown, revoked, expired or used up (all look the same to the caller); IpDenied is set when
+    /// it is live but bound to other addresses (then no use is counted).
+    /// </summary>
+    public async Task<TokenLookup> AuthenticateAsync(string token, IPAddress? client, CancellationToken cancellationToken)
+    {
+        var info = await FindActiveAsync(token, client, cancellationToken);
+        return info is not null && !Tokens.IpAllowlist.Allows(info.IpAllowlist, client)
+            ? new TokenLookup(null, info)
+            : new TokenLookup(info, null);
+    }
+
+    /// <summary>The live token with this value, counting a use if <paramref name="client"/> may use it.</summary>
+    private async Task<TokenInfo?> FindActiveAsync(string token, IPAddress? client, CancellationToken cancellationToken)
     {
         if (!TokenFormat.TryParse(token, out _))
         {
@@ -49,17 +115,52 @@ internal sealed class TokenStore(IDbContextFactory<CofferDb> factory, TimeProvid
         }
 
         var hash = TokenFormat.Hash(token);
+        var key = Convert.ToHexString(hash);
+        var now = time.GetUtcNow();
+        var generation = events.Generation;
+        if (events.CacheIsSafe && _cache.TryGetValue(key, out var cached) && cached.Generation == generation && cached.Until > now)
+        {
+            return cached.Info.IsActiveAt(now) ? cached.Info : null;
+        }
+
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var row = await db.Tokens.AsNoTracking().SingleOrDefaultAsync(x => x.TokenHash == hash, cancellationToken);
 
-        // The lookup is by hash; comparing the hashes again in constant time costs nothing and keeps the check
-        // independent of how the database compares blobs.
-        if (row is null || !CryptographicOperations.FixedTimeEquals(row.TokenHash, hash) || row.RevokedAt is not null
-            || (row.ExpiresAt is { } expires && expires <= time.GetUtcNow()))
+        // The lookup is by hash; comparing the hashes again in constant time keeps the check independent of how the
+        // database compares blobs.
+        if (row is null || !CryptographicOperations.FixedTimeEquals(row.TokenHash, hash))
         {
             return null;
         }
 
-        return new TokenInfo(row.Accessor, row.Kind, row.UserId, row.ParentAccessor, row.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal), row.ExpiresAt);
+        var info = TokenInfo.From(row);
+        if (!info.IsActiveAt(now))
+        {
+            return null;
+        }
+
+        if (info.MaxUses is not null && Tokens.IpAllowlist.Allows(info.IpAllowlist, client))
+        {
+            // Counted in the database, atomically, so two nodes cannot both spend the last use (Vault's num_uses).
+            var counted = await db.Tokens
+                .Where(x => x.Accessor == info.Accessor && x.RevokedAt == null && x.UseCount < x.MaxUses)
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.UseCount, x => x.UseCount + 1), cancellationToken);
+            return counted == 1 ? info with { UseCount = info.UseCount + 1 } : null;
+        }
+
+        if (events.CacheIsSafe)
+        {
+            _cache[key] = new CachedToken(info, generation, now + CacheTtl);
+        }
+
+        return info;
     }
+
+    private sealed record CachedToken(TokenInfo Info, long Generation, DateTimeOffset Until);
 }
+
+/// <summary>Result of authenticating a token value: the token, or the live token that was refused for its address.</summary>
+internal sealed record TokenLookup(TokenInfo? Info, TokenInfo? IpDenied);
+
+/// <summary>A token just created: its value (shown once) and what it is.</summary>
+internal sealed record IssuedToken(string Token, string Accessor, TokenInfo Info);

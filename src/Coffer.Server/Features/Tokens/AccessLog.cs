@@ -1,0 +1,191 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Coffer.Server.Data;
+using Coffer.Server.Hosting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Coffer.Server.Features.Tokens;
+
+/// <summary>One authenticated request, as its token's access log records it (DESIGN §1.3). No payloads, no token values.</summary>
+internal sealed class AccessLogRow
+{
+    public long Id { get; set; }
+
+    public required string Accessor { get; set; }
+
+    /// <summary>Unix milliseconds.</summary>
+    public long OccurredAt { get; set; }
+
+    public string? ClientIp { get; set; }
+
+    public string? UserAgent { get; set; }
+
+    public required string Method { get; set; }
+
+    /// <summary>The route template (e.g. /api/v1/tokens/{accessor}), never the raw path with its values.</summary>
+    public required string Route { get; set; }
+
+    public int Status { get; set; }
+
+    public double LatencyMs { get; set; }
+}
+
+internal sealed class AccessLogRowConfiguration : IEntityTypeConfiguration<AccessLogRow>
+{
+    public void Configure(EntityTypeBuilder<AccessLogRow> e)
+    {
+        e.ToTable("access_log");
+        e.HasKey(x => x.Id);
+        e.Property(x => x.Id).HasColumnName("id").ValueGeneratedOnAdd();
+        e.Property(x => x.Accessor).HasColumnName("accessor");
+        e.Property(x => x.OccurredAt).HasColumnName("occurred_at");
+        e.Property(x => x.ClientIp).HasColumnName("client_ip");
+        e.Property(x => x.UserAgent).HasColumnName("user_agent");
+        e.Property(x => x.Method).HasColumnName("method");
+        e.Property(x => x.Route).HasColumnName("route");
+        e.Property(x => x.Status).HasColumnName("status");
+        e.Property(x => x.LatencyMs).HasColumnName("latency_ms");
+        e.HasIndex(x => new { x.Accessor, x.Id }).HasDatabaseName("ix_access_log_accessor_id");
+        e.HasIndex(x => x.OccurredAt).HasDatabaseName("ix_access_log_occurred_at");
+    }
+}
+
+/// <summary>
+/// Writes the access log off the request path: requests hand their entry to a bounded queue and a background writer
+/// stores them in batches, one transaction per batch. The queue applies back-pressure when full rather than drop an
+/// entry, because every use of every token is recorded (DESIGN §1.3). Old entries go after the retention period.
+/// </summary>
+internal sealed partial class AccessLogWriter(IDbContextFactory<CofferDb> factory, ServerSettings settings, TimeProvider time, ILogger<AccessLogWriter> logger) : BackgroundService
+{
+    private const int BatchSize = 1000;
+    private readonly Channel<AccessLogRow> _queue = Channel.CreateBounded<AccessLogRow>(new BoundedChannelOptions(100_000)
+    {
+        FullMode = BoundedChannelFullMode.Wait,
+        SingleReader = true,
+    });
+
+    private long _pending;
+    private DateTimeOffset _nextRetention;
+
+    public ValueTask EnqueueAsync(AccessLogRow row, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _pending);
+        return _queue.Writer.TryWrite(row) ? ValueTask.CompletedTask : _queue.Writer.WriteAsync(row, cancellationToken);
+    }
+
+    /// <summary>Waits until everything queued so far is stored (tests, and shutdown).</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        while (Interlocked.Read(ref _pending) > 0)
+        {
+            await Task.Delay(10, cancellationToken);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<AccessLogRow>(BatchSize);
+        try
+        {
+            while (await _queue.Reader.WaitToReadAsync(stoppingToken))
+            {
+                while (batch.Count < BatchSize && _queue.Reader.TryRead(out var row))
+                {
+                    batch.Add(row);
+                }
+
+                await WriteAsync(batch, stoppingToken);
+                await ApplyRetentionAsync(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down: store what is still queued, briefly, without the cancelled token.
+            using var drain = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            while (_queue.Reader.TryRead(out var row))
+            {
+                batch.Add(row);
+            }
+
+            await WriteAsync(batch, drain.Token);
+        }
+    }
+
+    private async Task WriteAsync(List<AccessLogRow> batch, CancellationToken cancellationToken)
+    {
+        var delay = TimeSpan.FromMilliseconds(100);
+        while (batch.Count > 0)
+        {
+            try
+            {
+                await using var db = await factory.CreateDbContextAsync(cancellationToken);
+                db.Table<AccessLogRow>().AddRange(batch);
+                await db.SaveChangesAsync(cancellationToken);
+                Interlocked.Add(ref _pending, -batch.Count);
+                batch.Clear();
+            }
+            catch (Exception ex) when (ex is DbUpdateException or System.Data.Common.DbException or TimeoutException)
+            {
+                // Keep the batch and try again: an entry is never dropped because the database hiccuped.
+                LogWriteFailed(logger, batch.Count, ex.GetType().Name);
+                await Task.Delay(delay, cancellationToken);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+            }
+        }
+    }
+
+    private async Task ApplyRetentionAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (now < _nextRetention)
+        {
+            return;
+        }
+
+        _nextRetention = now + TimeSpan.FromHours(1);
+        var cutoff = (now - settings.AccessLogRetention).ToUnixTimeMilliseconds();
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        await db.Table<AccessLogRow>().Where(x => x.OccurredAt < cutoff).ExecuteDeleteAsync(cancellationToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not store {Count} access log entries ({Error}); retrying")]
+    private static partial void LogWriteFailed(ILogger logger, int count, string error);
+}
+
+/// <summary>Hands every authenticated request to the <see cref="AccessLogWriter"/> once its response is complete.</summary>
+internal static class AccessLogMiddleware
+{
+    private const int MaxUserAgent = 256;
+
+    public static IApplicationBuilder UseAccessLog(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            if (context.User.FindFirst(TokenAuthenticationHandler.AccessorClaim)?.Value is { } accessor)
+            {
+                var writer = context.RequestServices.GetRequiredService<AccessLogWriter>();
+                var time = context.RequestServices.GetRequiredService<TimeProvider>();
+                var userAgent = context.Request.Headers.UserAgent.ToString();
+                await writer.EnqueueAsync(
+                    new AccessLogRow
+                    {
+                        Accessor = accessor,
+                        OccurredAt = time.GetUtcNow().ToUnixTimeMilliseconds(),
+                        ClientIp = context.Connection.RemoteIpAddress?.ToString(),
+                        UserAgent = userAgent.Length > MaxUserAgent ? userAgent[..MaxUserAgent] : userAgent,
+                        Method = context.Request.Method,
+                        Route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(unmatched)",
+                        Status = context.Response.StatusCode,
+                        LatencyMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+                    },
+                    CancellationToken.None);
+            }
+        }
+    });
+}

@@ -1,0 +1,201 @@
+using System.Security.Claims;
+using Coffer.Server.Data;
+using Coffer.Server.Problems;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Coffer.Server.Features.Tokens;
+
+/// <summary>
+/// <c>/api/v1/tokens</c>: create a child of the calling token, list, look up by accessor, revoke a subtree, read a
+/// token's access log. Token values are returned once, at creation; everything else speaks in accessors.
+/// </summary>
+internal static class TokenEndpoints
+{
+    public const string ReadPolicy = Scopes.TokensRead;
+    public const string WritePolicy = Scopes.TokensWrite;
+    public const string AuthenticatedPolicy = "authenticated";
+    private const int MaxPage = 200;
+
+    public static IServiceCollection AddTokens(this IServiceCollection services)
+    {
+        services.AddSingleton<TokenEvents>();
+        services.AddHostedService(sp => sp.GetRequiredService<TokenEvents>());
+        services.AddSingleton<TokenStore>();
+        services.AddSingleton<TokenTree>();
+        services.AddSingleton<AccessLogWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<AccessLogWriter>());
+        return services;
+    }
+
+    public static AuthorizationBuilder AddTokenPolicies(this AuthorizationBuilder builder) => builder
+        .AddPolicy(ReadPolicy, p => p.RequireClaim(TokenAuthenticationHandler.ScopeClaim, Scopes.TokensRead))
+        .AddPolicy(WritePolicy, p => p.RequireClaim(TokenAuthenticationHandler.ScopeClaim, Scopes.TokensWrite))
+        .AddPolicy(AuthenticatedPolicy, p => p.RequireAuthenticatedUser());
+
+    public static IEndpointRouteBuilder MapTokenEndpoints(this IEndpointRouteBuilder app)
+    {
+        var tokens = app.MapGroup("/api/v1/tokens").WithTags("tokens");
+        tokens.MapPost("/", Create).RequireAuthorization(WritePolicy);
+        tokens.MapGet("/", List).RequireAuthorization(ReadPolicy);
+        tokens.MapGet("/self", Self).RequireAuthorization(AuthenticatedPolicy);
+        tokens.MapPost("/self/revoke", RevokeSelf).RequireAuthorization(AuthenticatedPolicy);
+        tokens.MapGet("/{accessor}", Lookup).RequireAuthorization(ReadPolicy);
+        tokens.MapPost("/{accessor}/revoke", Revoke).RequireAuthorization(WritePolicy);
+        tokens.MapGet("/{accessor}/log", Log).RequireAuthorization(ReadPolicy);
+        return app;
+    }
+
+    internal static async Task<Results<Created<CreatedTokenResponse>, ProblemHttpResult>> Create(CreateTokenRequest request, ClaimsPrincipal user, TokenStore store, TokenTree tree, CancellationToken cancellationToken)
+    {
+        var caller = await CallerAsync(user, store, cancellationToken);
+        var ipAllowlist = new List<System.Net.IPNetwork>();
+        foreach (var text in request.IpAllowlist ?? [])
+        {
+            if (!IpAllowlist.TryParse(text, out var network))
+            {
+                return Problem.Result(ProblemType.InvalidArgument, "ip_allowlist entries must be IP addresses or CIDR ranges such as 203.0.113.0/24.");
+            }
+
+            ipAllowlist.Add(network);
+        }
+
+        if (request.TtlSeconds is < 1 or > 10L * 365 * 24 * 3600)
+        {
+            return Problem.Result(ProblemType.InvalidArgument, "ttl_seconds must be between 1 and ten years.");
+        }
+
+        var trading = request.Trading is { } t ? new TradingLimits(t.Exchanges, t.Symbols, t.MaxOrderNotional, t.PriceBandPercent, t.DailyVolumeCap) : null;
+        if (trading is { MaxOrderNotional: <= 0 } or { PriceBandPercent: <= 0 } or { DailyVolumeCap: <= 0 })
+        {
+            return Problem.Result(ProblemType.InvalidArgument, "Trading limits must be positive.");
+        }
+
+        var issued = await tree.CreateChildAsync(
+            caller,
+            new TokenRequest(
+                request.Kind ?? "api",
+                request.Scopes ?? [],
+                request.TtlSeconds is { } ttl ? TimeSpan.FromSeconds(ttl) : null,
+                ipAllowlist,
+                request.MaxUses,
+                trading,
+                request.DisplayName),
+            cancellationToken);
+        return TypedResults.Created($"/api/v1/tokens/{issued.Accessor}", new CreatedTokenResponse(issued.Token, issued.Accessor, TokenView.From(issued.Info)));
+    }
+
+    internal static async Task<Results<Ok<TokenListResponse>, ProblemHttpResult>> List(
+        ClaimsPrincipal user,
+        IDbContextFactory<CofferDb> factory,
+        CancellationToken cancellationToken,
+        bool includeRevoked = false,
+        int limit = 50,
+        string? after = null)
+    {
+        if (limit is < 1 or > MaxPage)
+        {
+            return Problem.Result(ProblemType.InvalidArgument, $"limit must be between 1 and {MaxPage}.");
+        }
+
+        var userId = UserId(user);
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var query = db.Tokens.AsNoTracking().Where(x => x.UserId == userId);
+        if (!includeRevoked)
+        {
+            query = query.Where(x => x.RevokedAt == null);
+        }
+
+        if (after is not null)
+        {
+            query = query.Where(x => string.Compare(x.Accessor, after) > 0);
+        }
+
+        var rows = await query.OrderBy(x => x.Accessor).Take(limit + 1).ToListAsync(cancellationToken);
+        var items = rows.Take(limit).Select(r => TokenView.From(TokenInfo.From(r))).ToList();
+        return TypedResults.Ok(new TokenListResponse(items, rows.Count > limit ? items[^1].Accessor : null));
+    }
+
+    internal static async Task<Ok<TokenView>> Self(ClaimsPrincipal user, TokenStore store, CancellationToken cancellationToken) =>
+        TypedResults.Ok(TokenView.From(await CallerAsync(user, store, cancellationToken)));
+
+    internal static async Task<Ok<RevokeResponse>> RevokeSelf(ClaimsPrincipal user, TokenTree tree, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new RevokeResponse(await tree.RevokeAsync(Accessor(user), cancellationToken)));
+
+    internal static async Task<Results<Ok<TokenView>, ProblemHttpResult>> Lookup(string accessor, ClaimsPrincipal user, TokenStore store, CancellationToken cancellationToken)
+    {
+        var target = await store.FindByAccessorAsync(accessor, cancellationToken);
+        return target is not null && MaySee(user, target)
+            ? TypedResults.Ok(TokenView.From(target))
+            : NotFound();
+    }
+
+    internal static async Task<Results<Ok<RevokeResponse>, ProblemHttpResult>> Revoke(string accessor, ClaimsPrincipal user, TokenStore store, TokenTree tree, CancellationToken cancellationToken)
+    {
+        var target = await store.FindByAccessorAsync(accessor, cancellationToken);
+        if (target is null || !MaySee(user, target))
+        {
+            return NotFound();
+        }
+
+        // A session or the root acts for the user and may revoke any of the user's tokens; any other token only its
+        // own subtree, so a leaked child cannot take down its parent or its siblings.
+        var callerKind = user.FindFirst(TokenAuthenticationHandler.KindClaim)?.Value;
+        if (!IsAdmin(user) && callerKind is not ("trader" or "session") && !await tree.IsInSubtreeAsync(Accessor(user), accessor, cancellationToken))
+        {
+            return Problem.Result(ProblemType.Forbidden, "This token may revoke only itself and the tokens it created.");
+        }
+
+        return TypedResults.Ok(new RevokeResponse(await tree.RevokeAsync(accessor, cancellationToken)));
+    }
+
+    internal static async Task<Results<Ok<AccessLogResponse>, ProblemHttpResult>> Log(
+        string accessor,
+        ClaimsPrincipal user,
+        TokenStore store,
+        IDbContextFactory<CofferDb> factory,
+        CancellationToken cancellationToken,
+        long? before = null,
+        int limit = 100)
+    {
+        if (limit is < 1 or > MaxPage * 5)
+        {
+            return Problem.Result(ProblemType.InvalidArgument, $"limit must be between 1 and {MaxPage * 5}.");
+        }
+
+        var target = await store.FindByAccessorAsync(accessor, cancellationToken);
+        if (target is null || !MaySee(user, target))
+        {
+            return NotFound();
+        }
+
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var query = db.Table<AccessLogRow>().AsNoTracking().Where(x => x.Accessor == accessor);
+        if (before is { } id)
+        {
+            query = query.Where(x => x.Id < id);
+        }
+
+        var rows = await query.OrderByDescending(x => x.Id).Take(limit + 1).ToListAsync(cancellationToken);
+        var items = rows.Take(limit)
+            .Select(r => new AccessLogEntryView(r.Id, DateTimeOffset.FromUnixTimeMilliseconds(r.OccurredAt), r.ClientIp, r.UserAgent, r.Method, r.Route, r.Status, r.LatencyMs))
+            .ToList();
+        return TypedResults.Ok(new AccessLogResponse(items, rows.Count > limit ? items[^1].Id : null));
+    }
+
+    private static async Task<TokenInfo> CallerAsync(ClaimsPrincipal user, TokenStore store, CancellationToken cancellationToken) =>
+        await store.FindByAccessorAsync(Accessor(user), cancellationToken)
+        ?? throw new TokenTreeException(ProblemType.Unauthorized, "The calling token no longer exists.");
+
+    private static bool MaySee(ClaimsPrincipal user, TokenInfo target) => target.UserId == UserId(user) || IsAdmin(user);
+
+    private static bool IsAdmin(ClaimsPrincipal user) => user.HasClaim(TokenAuthenticationHandler.ScopeClaim, Scopes.Admin);
+
+    private static string Accessor(ClaimsPrincipal user) => user.FindFirst(TokenAuthenticationHandler.AccessorClaim)!.Value;
+
+    private static Guid UserId(ClaimsPrincipal user) => Guid.Parse(user.FindFirst(ClaimTypes.NameIdentifier)!.Value);
+
+    // Another user's token is "not found", not "forbidden": accessors of other users are not confirmed to exist.
+    private static ProblemHttpResult NotFound() => Problem.Result(ProblemType.NotFound, "No token with this accessor among yours.");
+}
