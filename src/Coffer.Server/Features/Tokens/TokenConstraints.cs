@@ -26,7 +26,10 @@ internal sealed record TradingLimits(
 
     public static TradingLimits? FromJson(string? json) => json is null ? null : JsonSerializer.Deserialize<TradingLimits>(json, Json);
 
-    /// <summary>Null when this is no wider than <paramref name="parent"/>, else what is wider.</summary>
+    /// <summary>
+    /// Null when this is no wider than <paramref name="parent"/>, else what is wider. A limit this leaves unset is not
+    /// wider: it is inherited from the parent (<see cref="Within"/>).
+    /// </summary>
     public string? WiderThan(TradingLimits? parent)
     {
         if (parent is null)
@@ -50,12 +53,12 @@ internal sealed record TradingLimits(
         DailyVolumeCap ?? parent.DailyVolumeCap);
 
     private static string? Subset(IReadOnlyList<string>? child, IReadOnlyList<string>? parent, string name) =>
-        parent is null || (child is not null && child.All(c => parent.Contains(c, StringComparer.OrdinalIgnoreCase)))
+        parent is null || child is null || child.All(c => parent.Contains(c, StringComparer.OrdinalIgnoreCase))
             ? null
             : $"{name} must be a subset of the parent's ({string.Join(", ", parent)})";
 
     private static string? AtMost(decimal? child, decimal? parent, string name) =>
-        parent is null || (child is not null && child <= parent)
+        parent is null || child is null || child <= parent
             ? null
             : $"{name} must be at most the parent's {parent.Value.ToString(CultureInfo.InvariantCulture)}";
 }

@@ -90,7 +90,7 @@ internal static class TokenEndpoints
         ClaimsPrincipal user,
         IDbContextFactory<CofferDb> factory,
         CancellationToken cancellationToken,
-        bool includeRevoked = false,
+        [Microsoft.AspNetCore.Mvc.FromQuery(Name = "include_revoked")] bool includeRevoked = false,
         int limit = 50,
         string? after = null)
     {
