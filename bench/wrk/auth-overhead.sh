@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Authenticated GET against the same endpoint without auth, same server, same run (issue #3 benchmark).
+# Endpoint: GET /api/v1/sys/status, which answers anonymous callers and, with a bearer token, authenticates it and
+# writes the token's access log entry (batched). Goal: authenticated ≥ 60% of the unauthenticated throughput.
+# Usage: bash bench/wrk/auth-overhead.sh [duration=15s] [connections=32]   (needs wrk: apt-get install wrk)
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+duration=${1:-15s}
+connections=${2:-32}
+command -v wrk >/dev/null || { echo "wrk is not installed: apt-get install wrk" >&2; exit 1; }
+
+dotnet build src/Coffer.Cli -c Release -v quiet -nologo >/dev/null
+data=$(mktemp -d)
+port=$(( 20000 + RANDOM % 20000 ))
+log="$data/server.log"
+dotnet src/Coffer.Cli/bin/Release/net10.0/coffer.dll server --dev --data "$data" --listen "127.0.0.1:$port" >"$log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"' EXIT
+for _ in $(seq 1 100); do grep -q "The vault is unsealed" "$log" && break; sleep 0.2; done
+token=$(grep -o 'cof_trader_[A-Za-z0-9_]*' "$log" | head -1)
+[ -n "$token" ] || { cat "$log"; exit 1; }
+url="https://127.0.0.1:$port/api/v1/sys/status"
+
+rps() { awk '/Requests\/sec/ {print $2}'; }
+echo "warm-up"; wrk -t2 -c"$connections" -d3s "$url" >/dev/null; wrk -t2 -c"$connections" -d3s -H "Authorization: Bearer $token" "$url" >/dev/null
+anonymous=$(wrk -t2 -c"$connections" -d"$duration" "$url" | tee /dev/stderr | rps)
+authenticated=$(wrk -t2 -c"$connections" -d"$duration" -H "Authorization: Bearer $token" "$url" | tee /dev/stderr | rps)
+rows=$(sqlite3 "$data/coffer.db" "SELECT COUNT(*) FROM access_log" 2>/dev/null || echo "?")
+echo "anonymous:     $anonymous req/s"
+echo "authenticated: $authenticated req/s (access log rows so far: $rows)"
+awk -v a="$anonymous" -v b="$authenticated" 'BEGIN { printf "ratio authenticated/anonymous: %.2f (goal >= 0.60)\n", b / a }'
