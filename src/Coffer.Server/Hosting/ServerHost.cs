@@ -2,6 +2,7 @@ using System.Security.Authentication;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Coffer.Server.Data;
+using Coffer.Server.Features.Perimeter;
 using Coffer.Server.Features.Sys;
 using Coffer.Server.Features.Tokens;
 using Coffer.Server.Problems;
@@ -113,6 +114,7 @@ internal static partial class ServerHost
         services.AddDbContextFactory<CofferDb>(options => Database.Configure(options, settings));
         services.AddSingleton<IVaultStore, EfVaultStore>();
         services.AddTokens();
+        services.AddCofferRateLimits(settings.RateLimits);
         services.AddSingleton<VaultInitializer>();
         services.AddSingleton(sp => new CofferVault(
             sp.GetRequiredService<IVaultStore>(),
@@ -152,6 +154,8 @@ internal static partial class ServerHost
         app.UseRouting();
         app.UseSealGate();
         app.UseAuthentication();
+        app.UseRateLimitHeaders(settings.RateLimits);
+        app.UseRateLimiter();
         app.UseAuthorization();
         app.MapSysEndpoints();
         app.MapTokenEndpoints();

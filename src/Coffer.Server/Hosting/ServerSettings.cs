@@ -51,6 +51,9 @@ internal sealed record ServerSettings
     /// <summary>How long access log entries are kept.</summary>
     public TimeSpan AccessLogRetention { get; init; } = TimeSpan.FromDays(90);
 
+    /// <summary>Rate limits per token tier and per client IP.</summary>
+    public Features.Perimeter.RateLimitSettings RateLimits { get; init; } = new();
+
     public string SqlitePath => Path.Combine(DataDirectory, "coffer.db");
 
     public string DevKeyFilePath => Path.Combine(DataDirectory, "dev-unseal.key");

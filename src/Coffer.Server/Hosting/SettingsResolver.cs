@@ -62,6 +62,11 @@ internal static class SettingsResolver
             Pkcs11 = pkcs11,
             TlsCertificatePath = environment("COFFER_TLS_CERT"),
             AccessLogRetention = RetentionDays(environment("COFFER_ACCESS_LOG_RETENTION_DAYS")),
+            RateLimits = new Features.Perimeter.RateLimitSettings(
+                Quota(environment, "COFFER_RATE_LIMIT_INTERACTIVE", 300),
+                Quota(environment, "COFFER_RATE_LIMIT_API", 100),
+                Quota(environment, "COFFER_RATE_LIMIT_ANONYMOUS", 60),
+                Quota(environment, "COFFER_RATE_LIMIT_PER_IP", 2000)),
             TlsKeyPath = environment("COFFER_TLS_KEY"),
         };
         _ = ListenEndpoint.Parse(settings.Listen);
@@ -72,6 +77,12 @@ internal static class SettingsResolver
 
         return settings;
     }
+
+    private static int Quota(Func<string, string?> environment, string name, int fallback) =>
+        environment(name) is not { } value ? fallback
+        : int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var quota) && quota >= 1
+            ? quota
+            : throw new SettingsException($"{name} must be a positive whole number of requests per 10 seconds, not '{value}'.");
 
     private static TimeSpan RetentionDays(string? value) =>
         value is null ? TimeSpan.FromDays(90)

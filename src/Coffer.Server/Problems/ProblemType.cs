@@ -28,6 +28,7 @@ internal sealed record ProblemType(string Slug, int Status, string Title)
     public static readonly ProblemType IntegrityFailure = new("integrity-failure", 422, "Stored data failed its integrity check.");
     public static readonly ProblemType SecretNotFound = new("secret-not-found", 404, "No such secret.");
     public static readonly ProblemType InvalidSecret = new("invalid-secret-for-mechanism", 422, "The secret does not fit the signing mechanism.");
+    public static readonly ProblemType RateLimited = new("rate-limited", 429, "Too many requests.");
     public static readonly ProblemType InternalError = new("internal-error", 500, "Something went wrong on the server.");
     public static readonly ProblemType ProviderFailure = new("key-provider-failure", 503, "The key provider failed.");
     public static readonly ProblemType Sealed = new("sealed", 503, "The vault is sealed.");
@@ -43,6 +44,7 @@ internal sealed record ProblemType(string Slug, int Status, string Title)
         405 => MethodNotAllowed,
         413 => PayloadTooLarge,
         415 => UnsupportedMediaType,
+        429 => RateLimited,
         503 => Sealed,
         _ => new ProblemType("http-" + status, status, "HTTP " + status),
     };

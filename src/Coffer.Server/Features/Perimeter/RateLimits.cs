@@ -1,0 +1,106 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Coffer.Server.Features.Tokens;
+using Coffer.Server.Hosting;
+using Coffer.Server.Problems;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace Coffer.Server.Features.Perimeter;
+
+/// <summary>Requests allowed per window, per partition (DESIGN §7: per token tier and per IP).</summary>
+/// <param name="Interactive">Per token, for a user's own root and browser sessions.</param>
+/// <param name="Api">Per token, for personal API tokens, OAuth grants and the other kinds.</param>
+/// <param name="Anonymous">Per client IP, for requests without a token.</param>
+/// <param name="PerIp">Per client IP, for everything together (many tokens from one address share it).</param>
+/// <param name="Window">The window the quotas count in.</param>
+internal sealed record RateLimitSettings(int Interactive = 300, int Api = 100, int Anonymous = 60, int PerIp = 2000, int WindowSeconds = 10)
+{
+    public TimeSpan Window => TimeSpan.FromSeconds(WindowSeconds);
+}
+
+/// <summary>
+/// The built-in ASP.NET Core rate limiter, partitioned per client IP and per token (by its tier), answering 429 — never
+/// 503 — with <c>Retry-After</c> and the IETF RateLimit fields (draft-ietf-httpapi-ratelimit-headers; security.md §13):
+/// <c>RateLimit-Policy: "api";q=100;w=10</c> and <c>RateLimit: "api";r=42;t=10</c>. Runs after authentication so a
+/// request is counted against its own token, and before the handler so a refused request does no work.
+/// </summary>
+internal static class RateLimits
+{
+    private const string PolicyItem = "coffer.ratelimit.policy";
+
+    public static IServiceCollection AddCofferRateLimits(this IServiceCollection services, RateLimitSettings limits)
+    {
+        services.AddRateLimiter(options =>
+        {
+            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.GlobalLimiter = PartitionedRateLimiter.CreateChained(
+                PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                    RateLimitPartition.GetFixedWindowLimiter("ip:" + ClientIp(context), _ => Window(limits.PerIp, limits.Window))),
+                PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                {
+                    var (name, quota, key) = Policy(context, limits);
+                    context.Items[PolicyItem] = (name, quota);
+                    return RateLimitPartition.GetFixedWindowLimiter(key, _ => Window(quota, limits.Window));
+                }));
+            options.OnRejected = async (rejected, cancellationToken) =>
+            {
+                var context = rejected.HttpContext;
+                var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : limits.Window;
+                var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                context.Response.Headers.RetryAfter = seconds;
+                if (context.Items[PolicyItem] is (string name, int quota))
+                {
+                    WriteHeaders(context, name, quota, 0, seconds, limits);
+                }
+
+                await Problem.WriteAsync(context, ProblemType.RateLimited, $"Too many requests. Try again in {seconds} s.");
+            };
+        });
+        return services;
+    }
+
+    /// <summary>Adds the RateLimit fields to responses that were let through.</summary>
+    public static IApplicationBuilder UseRateLimitHeaders(this IApplicationBuilder app, RateLimitSettings limits) => app.Use((context, next) =>
+    {
+        context.Response.OnStarting(() =>
+        {
+            if (context.Response.StatusCode != StatusCodes.Status429TooManyRequests && context.Items[PolicyItem] is (string name, int quota))
+            {
+                var limiter = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<RateLimiterOptions>>().Value.GlobalLimiter;
+                var remaining = limiter?.GetStatistics(context)?.CurrentAvailablePermits ?? quota;
+                WriteHeaders(context, name, quota, remaining, limits.WindowSeconds.ToString(CultureInfo.InvariantCulture), limits);
+            }
+
+            return Task.CompletedTask;
+        });
+        return next(context);
+    });
+
+    private static void WriteHeaders(HttpContext context, string name, int quota, long remaining, string seconds, RateLimitSettings limits)
+    {
+        context.Response.Headers["RateLimit-Policy"] = $"\"{name}\";q={quota};w={limits.WindowSeconds}";
+        context.Response.Headers["RateLimit"] = $"\"{name}\";r={Math.Max(0, remaining)};t={seconds}";
+    }
+
+    private static (string Name, int Quota, string Key) Policy(HttpContext context, RateLimitSettings limits)
+    {
+        if (context.User.FindFirst(TokenAuthenticationHandler.AccessorClaim)?.Value is not { } accessor)
+        {
+            return ("anonymous", limits.Anonymous, "anon:" + ClientIp(context));
+        }
+
+        return context.User.FindFirst(TokenAuthenticationHandler.KindClaim)?.Value is "trader" or "session"
+            ? ("interactive", limits.Interactive, "token:" + accessor)
+            : ("api", limits.Api, "token:" + accessor);
+    }
+
+    private static string ClientIp(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+
+    private static FixedWindowRateLimiterOptions Window(int permits, TimeSpan window) => new()
+    {
+        PermitLimit = permits,
+        Window = window,
+        QueueLimit = 0,
+        AutoReplenishment = true,
+    };
+}
