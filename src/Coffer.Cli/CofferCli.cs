@@ -24,6 +24,7 @@ internal static class CofferCli
             ServerCommand.Create(context),
             MigrateCommand.Create(context),
             OperatorCommand.Create(context),
+            Tokens.TokenCommand.Create(context),
         };
         return root;
     }
