@@ -12,10 +12,7 @@ internal static class ListCommand
     // The server's largest page: fewest round trips.
     private const int PageSize = 200;
 
-    // The API documents include_revoked (snake_case, like its JSON), but the server binds the query parameter by its C#
-    // name, includeRevoked, and ignores the other. Both are sent so --all works with the server as it is and as documented;
-    // drop the second once the server binds include_revoked.
-    private const string IncludeRevoked = "include_revoked=true&includeRevoked=true";
+    private const string IncludeRevoked = "include_revoked=true";
 
     public static Command Create(CliContext context)
     {

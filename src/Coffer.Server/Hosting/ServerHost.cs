@@ -152,6 +152,7 @@ internal static partial class ServerHost
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRouting();
+        app.UseAccessLogRoute();
         app.UseSealGate();
         app.UseAuthentication();
         app.UseRateLimitHeaders(settings.RateLimits);

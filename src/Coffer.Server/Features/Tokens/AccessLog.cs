@@ -217,6 +217,21 @@ internal sealed partial class AccessLogWriter(IDbContextFactory<CofferDb> factor
 internal static class AccessLogMiddleware
 {
     private const int MaxUserAgent = 256;
+    private const string RouteItem = "coffer.accesslog.route";
+
+    /// <summary>
+    /// Remembers the matched route template right after routing: when a handler throws, the exception handler runs the
+    /// pipeline again without the endpoint, and the log must still name the route that was called.
+    /// </summary>
+    public static IApplicationBuilder UseAccessLogRoute(this IApplicationBuilder app) => app.Use((context, next) =>
+    {
+        if (context.GetEndpoint() is RouteEndpoint endpoint)
+        {
+            context.Items[RouteItem] = endpoint.RoutePattern.RawText;
+        }
+
+        return next(context);
+    });
 
     public static IApplicationBuilder UseAccessLog(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
@@ -240,7 +255,7 @@ internal static class AccessLogMiddleware
                         ClientIp = context.Connection.RemoteIpAddress?.ToString(),
                         UserAgent = userAgent.Length > MaxUserAgent ? userAgent[..MaxUserAgent] : userAgent,
                         Method = context.Request.Method,
-                        Route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(unmatched)",
+                        Route = context.Items[RouteItem] as string ?? (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(unmatched)",
                         Status = context.Response.StatusCode,
                         LatencyMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds,
                     },
