@@ -1,3 +1,4 @@
+using Coffer.Server.Features.Notifications;
 using Coffer.Vault;
 using Coffer.Vault.Pkcs11;
 
@@ -47,6 +48,11 @@ internal sealed record ServerSettings
 
     /// <summary>The PEM private key of <see cref="TlsCertificatePath"/>.</summary>
     public string? TlsKeyPath { get; init; }
+
+    /// <summary>The SMTP server for e-mail notifications (COFFER_SMTP_*); null when e-mail is not configured.</summary>
+    public SmtpSettings? Smtp { get; init; }
+
+    public NotificationSettings Notifications { get; init; } = new();
 
     public string SqlitePath => Path.Combine(DataDirectory, "coffer.db");
 

@@ -1,3 +1,4 @@
+using Coffer.Server.Features.Notifications;
 using Coffer.Vault;
 using Coffer.Vault.Pkcs11;
 
@@ -62,6 +63,8 @@ internal static class SettingsResolver
             Pkcs11 = pkcs11,
             TlsCertificatePath = environment("COFFER_TLS_CERT"),
             TlsKeyPath = environment("COFFER_TLS_KEY"),
+            Smtp = NotificationSettingsResolver.Smtp(environment),
+            Notifications = NotificationSettingsResolver.Notifications(environment),
         };
         _ = ListenEndpoint.Parse(settings.Listen);
         if ((settings.TlsCertificatePath is null) != (settings.TlsKeyPath is null))
