@@ -189,7 +189,7 @@ internal sealed partial class NotificationDispatcher : BackgroundService
 
     private void Apply(NotificationDeliveryRow delivery, DeliveryOutcome outcome)
     {
-        var now = _time.GetUtcNow();
+        var now = StoredTime.Now(_time);
         if (outcome.Kind == DeliveryOutcomeKind.Deferred)
         {
             delivery.NextAttemptAtMs = (now + _settings.SealedDeferral).ToUnixTimeMilliseconds();

@@ -106,7 +106,7 @@ internal static class NotificationEndpoints
         }
 
         // Idempotent: reading twice keeps the first time.
-        row.ReadAt ??= time.GetUtcNow();
+        row.ReadAt ??= StoredTime.Now(time);
         await db.SaveChangesAsync(cancellationToken);
         return TypedResults.Ok(ToResponse(row));
     }
@@ -203,7 +203,7 @@ internal static class NotificationEndpoints
             Target = target,
             Kinds = string.Join(' ', kinds),
             Enabled = request.Enabled ?? true,
-            CreatedAt = time.GetUtcNow(),
+            CreatedAt = StoredTime.Now(time),
         };
 
         if (row.Type == NotificationChannelRow.Webhook)
@@ -288,7 +288,7 @@ internal static class NotificationEndpoints
             return NotFound("channel");
         }
 
-        var now = time.GetUtcNow();
+        var now = StoredTime.Now(time);
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
             await db.Table<NotificationDeliveryRow>()

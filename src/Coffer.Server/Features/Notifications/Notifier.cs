@@ -29,7 +29,7 @@ internal sealed partial class Notifier(IDbContextFactory<CofferDb> factory, Time
     {
         ArgumentNullException.ThrowIfNull(title);
         ArgumentNullException.ThrowIfNull(body);
-        var now = time.GetUtcNow();
+        var now = StoredTime.Now(time);
         var notification = new NotificationRow
         {
             Id = Guid.NewGuid(),
