@@ -46,6 +46,34 @@ internal sealed class SmtpMailer(SmtpSettings settings)
         }
     }
 
+    /// <summary>
+    /// RFC 5321 §4.5.2: a line of the message that begins with a period gets one more, so that no line of the
+    /// content can be mistaken for the end-of-data line; then CRLF . CRLF ends the data.
+    /// </summary>
+    internal static byte[] DotStuff(byte[] message)
+    {
+        using var output = new MemoryStream(message.Length + 64);
+        var lineStart = true;
+        foreach (var b in message)
+        {
+            if (lineStart && b == (byte)'.')
+            {
+                output.WriteByte((byte)'.');
+            }
+
+            output.WriteByte(b);
+            lineStart = b == (byte)'\n';
+        }
+
+        if (!lineStart)
+        {
+            output.Write("\r\n"u8);
+        }
+
+        output.Write(".\r\n"u8);
+        return output.ToArray();
+    }
+
     private sealed class Session : IAsyncDisposable
     {
         private readonly SmtpSettings _settings;
@@ -137,34 +165,6 @@ internal sealed class SmtpMailer(SmtpSettings settings)
         }
 
         public async ValueTask DisposeAsync() => await _stream.DisposeAsync();
-
-        /// <summary>
-        /// RFC 5321 §4.5.2: a line of the message that begins with a period gets one more, so that no line of the
-        /// content can be mistaken for the end-of-data line; then CRLF . CRLF ends the data.
-        /// </summary>
-        internal static byte[] DotStuff(byte[] message)
-        {
-            using var output = new MemoryStream(message.Length + 64);
-            var lineStart = true;
-            foreach (var b in message)
-            {
-                if (lineStart && b == (byte)'.')
-                {
-                    output.WriteByte((byte)'.');
-                }
-
-                output.WriteByte(b);
-                lineStart = b == (byte)'\n';
-            }
-
-            if (!lineStart)
-            {
-                output.Write("\r\n"u8);
-            }
-
-            output.Write(".\r\n"u8);
-            return output.ToArray();
-        }
 
         /// <summary>EHLO, falling back to HELO for a server that does not know it (RFC 5321 §3.2). Returns the extensions.</summary>
         private async Task<Dictionary<string, string>> HelloAsync(CancellationToken cancellationToken)
