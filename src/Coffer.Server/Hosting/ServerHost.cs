@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Coffer.Server.Data;
 using Coffer.Server.Features.Perimeter;
+using Coffer.Server.Features.Notifications;
 using Coffer.Server.Features.Sys;
 using Coffer.Server.Features.Tokens;
 using Coffer.Server.Problems;
@@ -116,6 +117,7 @@ internal static partial class ServerHost
         services.AddTokens();
         services.AddCofferRateLimits(settings.RateLimits);
         services.AddSingleton<VaultInitializer>();
+        services.AddNotifications();
         services.AddSingleton(sp => new CofferVault(
             sp.GetRequiredService<IVaultStore>(),
             new VaultOptions { Provider = settings.KeyProvider, Pkcs11 = settings.Pkcs11, DevKeyFile = settings.DevKeyFilePath },
@@ -160,6 +162,7 @@ internal static partial class ServerHost
         app.UseAuthorization();
         app.MapSysEndpoints();
         app.MapTokenEndpoints();
+        app.MapNotificationEndpoints();
         return app;
     }
 

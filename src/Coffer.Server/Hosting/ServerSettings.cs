@@ -1,3 +1,4 @@
+using Coffer.Server.Features.Notifications;
 using Coffer.Vault;
 using Coffer.Vault.Pkcs11;
 
@@ -53,6 +54,11 @@ internal sealed record ServerSettings
 
     /// <summary>Rate limits per token tier and per client IP.</summary>
     public Features.Perimeter.RateLimitSettings RateLimits { get; init; } = new();
+
+    /// <summary>The SMTP server for e-mail notifications (COFFER_SMTP_*); null when e-mail is not configured.</summary>
+    public SmtpSettings? Smtp { get; init; }
+
+    public NotificationSettings Notifications { get; init; } = new();
 
     public string SqlitePath => Path.Combine(DataDirectory, "coffer.db");
 

@@ -1,3 +1,4 @@
+using Coffer.Server.Features.Notifications;
 using Coffer.Vault;
 using Coffer.Vault.Pkcs11;
 
@@ -68,6 +69,8 @@ internal static class SettingsResolver
                 Quota(environment, "COFFER_RATE_LIMIT_ANONYMOUS", 60),
                 Quota(environment, "COFFER_RATE_LIMIT_PER_IP", 2000)),
             TlsKeyPath = environment("COFFER_TLS_KEY"),
+            Smtp = NotificationSettingsResolver.Smtp(environment),
+            Notifications = NotificationSettingsResolver.Notifications(environment),
         };
         _ = ListenEndpoint.Parse(settings.Listen);
         if ((settings.TlsCertificatePath is null) != (settings.TlsKeyPath is null))
