@@ -19,6 +19,9 @@ public sealed class TokenApiTests : ServerTest
     public async Task Create_Child_ReturnsValueOnceAndLookupShowsParent()
     {
         var (token, accessor) = await CreateAsync(_admin, new { scopes = new[] { "tokens:read", "tokens:write" }, ttl_seconds = 3600, display_name = "bot" });
+        var created = (await Server.GetJsonAsync("/api/v1/notifications", _admin)).GetProperty("items").EnumerateArray()
+            .Single(n => n.GetProperty("kind").GetString() == "token.created");
+        Assert.Contains(accessor, created.GetProperty("body").GetString(), StringComparison.Ordinal);
 
         var self = await Server.GetJsonAsync("/api/v1/tokens/self", token);
         var adminSelf = await Server.GetJsonAsync("/api/v1/tokens/self", _admin);
@@ -134,6 +137,10 @@ public sealed class TokenApiTests : ServerTest
 
         await ProblemAssert.AssertAsync(response, HttpStatusCode.Forbidden, "ip-not-allowed");
         Assert.Equal(0, (await Server.GetJsonAsync("/api/v1/tokens/" + accessor, _admin)).GetProperty("uses").GetInt32());
+        var notifications = await Server.GetJsonAsync("/api/v1/notifications", _admin);
+        var denied = notifications.GetProperty("items").EnumerateArray().Single(n => n.GetProperty("kind").GetString() == "token.ip_denied");
+        Assert.Contains(accessor, denied.GetProperty("body").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(bound, notifications.GetRawText(), StringComparison.Ordinal);
     }
 
     [Fact]

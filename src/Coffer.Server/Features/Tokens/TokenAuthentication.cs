@@ -13,7 +13,8 @@ internal sealed class TokenAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    TokenStore tokens)
+    TokenStore tokens,
+    Notifications.INotifier notifier)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "CofferToken";
@@ -42,6 +43,13 @@ internal sealed class TokenAuthenticationHandler(
         if (lookup.IpDenied is { } denied)
         {
             Context.Items[IpDeniedItem] = denied;
+            await notifier.NotifyAsync(
+                denied.UserId,
+                Notifications.NotificationKind.TokenIpDenied,
+                "A Coffer token was used from an address it is not allowed from",
+                $"Token {denied.Accessor} was presented from {Context.Connection.RemoteIpAddress}, outside its allowed ranges ({string.Join(", ", denied.IpAllowlist)}). The request was refused. If this was not you, the token has leaked: revoke it.",
+                new Dictionary<string, string> { ["accessor"] = denied.Accessor, ["client_ip"] = Context.Connection.RemoteIpAddress?.ToString() ?? "unknown" },
+                Context.RequestAborted);
             return AuthenticateResult.Fail("The token may not be used from this address.");
         }
 

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Coffer.Server.Data;
+using Coffer.Server.Features.Notifications;
 using Coffer.Server.Problems;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -47,7 +48,7 @@ internal static class TokenEndpoints
         return app;
     }
 
-    internal static async Task<Results<Created<CreatedTokenResponse>, ProblemHttpResult>> Create(CreateTokenRequest request, ClaimsPrincipal user, TokenStore store, TokenTree tree, CancellationToken cancellationToken)
+    internal static async Task<Results<Created<CreatedTokenResponse>, ProblemHttpResult>> Create(CreateTokenRequest request, ClaimsPrincipal user, TokenStore store, TokenTree tree, INotifier notifier, CancellationToken cancellationToken)
     {
         var caller = await CallerAsync(user, store, cancellationToken);
         var ipAllowlist = new List<System.Net.IPNetwork>();
@@ -82,6 +83,13 @@ internal static class TokenEndpoints
                 request.MaxUses,
                 trading,
                 request.DisplayName),
+            cancellationToken);
+        await notifier.NotifyAsync(
+            issued.Info.UserId,
+            NotificationKind.TokenCreated,
+            "A Coffer token was created",
+            $"Token {issued.Accessor} ({issued.Info.Kind}, scopes {string.Join(" ", issued.Info.Scopes.Order(StringComparer.Ordinal))}) was created by token {caller.Accessor}. If this was not you, revoke it and freeze your account.",
+            new Dictionary<string, string> { ["accessor"] = issued.Accessor, ["parent"] = caller.Accessor },
             cancellationToken);
         return TypedResults.Created($"/api/v1/tokens/{issued.Accessor}", new CreatedTokenResponse(issued.Token, issued.Accessor, TokenView.From(issued.Info)));
     }
@@ -120,8 +128,12 @@ internal static class TokenEndpoints
     internal static async Task<Ok<TokenView>> Self(ClaimsPrincipal user, TokenStore store, CancellationToken cancellationToken) =>
         TypedResults.Ok(TokenView.From(await CallerAsync(user, store, cancellationToken)));
 
-    internal static async Task<Ok<RevokeResponse>> RevokeSelf(ClaimsPrincipal user, TokenTree tree, CancellationToken cancellationToken) =>
-        TypedResults.Ok(new RevokeResponse(await tree.RevokeAsync(Accessor(user), cancellationToken)));
+    internal static async Task<Ok<RevokeResponse>> RevokeSelf(ClaimsPrincipal user, TokenTree tree, INotifier notifier, CancellationToken cancellationToken)
+    {
+        var revoked = await tree.RevokeAsync(Accessor(user), cancellationToken);
+        await NotifyRevokedAsync(notifier, UserId(user), Accessor(user), revoked, Accessor(user), cancellationToken);
+        return TypedResults.Ok(new RevokeResponse(revoked));
+    }
 
     internal static async Task<Results<Ok<TokenView>, ProblemHttpResult>> Lookup(string accessor, ClaimsPrincipal user, TokenStore store, CancellationToken cancellationToken)
     {
@@ -131,7 +143,7 @@ internal static class TokenEndpoints
             : NotFound();
     }
 
-    internal static async Task<Results<Ok<RevokeResponse>, ProblemHttpResult>> Revoke(string accessor, ClaimsPrincipal user, TokenStore store, TokenTree tree, CancellationToken cancellationToken)
+    internal static async Task<Results<Ok<RevokeResponse>, ProblemHttpResult>> Revoke(string accessor, ClaimsPrincipal user, TokenStore store, TokenTree tree, INotifier notifier, CancellationToken cancellationToken)
     {
         var target = await store.FindByAccessorAsync(accessor, cancellationToken);
         if (target is null || !MaySee(user, target))
@@ -147,8 +159,21 @@ internal static class TokenEndpoints
             return Problem.Result(ProblemType.Forbidden, "This token may revoke only itself and the tokens it created.");
         }
 
-        return TypedResults.Ok(new RevokeResponse(await tree.RevokeAsync(accessor, cancellationToken)));
+        var revoked = await tree.RevokeAsync(accessor, cancellationToken);
+        await NotifyRevokedAsync(notifier, target.UserId, accessor, revoked, Accessor(user), cancellationToken);
+        return TypedResults.Ok(new RevokeResponse(revoked));
     }
+
+    private static Task NotifyRevokedAsync(INotifier notifier, Guid userId, string accessor, int revoked, string by, CancellationToken cancellationToken) =>
+        revoked == 0
+            ? Task.CompletedTask
+            : notifier.NotifyAsync(
+                userId,
+                NotificationKind.TokenRevoked,
+                "A Coffer token was revoked",
+                $"Token {accessor} and everything below it ({revoked} token(s) in all) were revoked by token {by}.",
+                new Dictionary<string, string> { ["accessor"] = accessor, ["revoked"] = revoked.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+                cancellationToken);
 
     internal static async Task<Results<Ok<AccessLogResponse>, ProblemHttpResult>> Log(
         string accessor,
