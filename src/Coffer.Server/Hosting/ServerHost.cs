@@ -2,6 +2,7 @@ using System.Security.Authentication;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Coffer.Server.Data;
+using Coffer.Server.Features.Audit;
 using Coffer.Server.Features.Sys;
 using Coffer.Server.Features.Tokens;
 using Coffer.Server.Problems;
@@ -114,6 +115,7 @@ internal static partial class ServerHost
         services.AddSingleton<IVaultStore, EfVaultStore>();
         services.AddSingleton<TokenStore>();
         services.AddSingleton<VaultInitializer>();
+        services.AddAuditFeature();
         services.AddSingleton(sp => new CofferVault(
             sp.GetRequiredService<IVaultStore>(),
             new VaultOptions { Provider = settings.KeyProvider, Pkcs11 = settings.Pkcs11, DevKeyFile = settings.DevKeyFilePath },
@@ -152,6 +154,7 @@ internal static partial class ServerHost
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapSysEndpoints();
+        app.MapAuditEndpoints();
         return app;
     }
 

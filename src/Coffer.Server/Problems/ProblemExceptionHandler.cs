@@ -15,6 +15,7 @@ internal sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHa
         var (type, detail) = exception switch
         {
             VaultException vault => (ForVault(vault.Code), vault.Message),
+            Features.Audit.AuditUnavailableException audit => (ProblemType.AuditUnavailable, audit.Message),
             BadHttpRequestException bad => (bad.StatusCode switch
             {
                 413 => ProblemType.PayloadTooLarge,

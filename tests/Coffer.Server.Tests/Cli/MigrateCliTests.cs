@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Coffer.Cli.Tests.Infrastructure;
+using Coffer.Server.Data;
+using Coffer.Server.Hosting;
 using Coffer.Server.Tests.Storage;
 
 namespace Coffer.Server.Tests.Cli;
@@ -23,7 +25,8 @@ public sealed class MigrateCliTests
         var second = await CliRunner.RunAsync(environment, "migrate", "--data", storage.Data.Directory);
 
         Assert.Equal(0, first.ExitCode);
-        Assert.Equal(["0001_initial"], JsonDocument.Parse(first.Stdout).RootElement.GetProperty("applied").EnumerateArray().Select(a => a.GetString()));
+        var shipped = Migrator.Load(provider == "postgres" ? StorageProvider.Postgres : StorageProvider.Sqlite).Select(m => m.Name);
+        Assert.Equal(shipped, JsonDocument.Parse(first.Stdout).RootElement.GetProperty("applied").EnumerateArray().Select(a => a.GetString()));
         Assert.Equal(0, second.ExitCode);
         Assert.Contains("up to date", second.Stdout, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(provider == "sqlite", File.Exists(Path.Combine(storage.Data.Directory, "coffer.db")));

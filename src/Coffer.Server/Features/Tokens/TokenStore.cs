@@ -11,7 +11,7 @@ internal sealed record TokenInfo(string Accessor, string Kind, Guid UserId, stri
 internal sealed class TokenStore(IDbContextFactory<CofferDb> factory, TimeProvider time)
 {
     /// <summary>The scopes of the initial admin token: the root of the admin's tree may do everything.</summary>
-    public static readonly IReadOnlyList<string> AdminScopes = ["admin", "sys:seal", "sys:rotate", "sys:status"];
+    public static readonly IReadOnlyList<string> AdminScopes = ["admin", "sys:seal", "sys:rotate", "sys:status", "audit:read"];
 
     /// <summary>Creates a token and returns its value (shown once, never stored) with its accessor.</summary>
     public async Task<(string Token, string Accessor)> CreateAsync(string kind, Guid userId, string? parentAccessor, IEnumerable<string> scopes, DateTimeOffset? expiresAt, CancellationToken cancellationToken)
