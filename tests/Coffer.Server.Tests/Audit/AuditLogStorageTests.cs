@@ -296,6 +296,33 @@ public sealed class AuditLogStorageTests
         Assert.Equal(3, result.Records);
     }
 
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task Query_EveryFilter_RunsInTheDatabaseAndMatchesTheSameFilterInMemory(string provider)
+    {
+        await using var store = await AuditStore.CreateAsync(provider);
+        var records = await store.AppendManyAsync(12);
+        var since = records[3].OccurredAt;
+        var until = records[9].OccurredAt;
+        var query = new Dictionary<string, Microsoft.Extensions.Primitives.StringValues>
+        {
+            ["after_seq"] = "1",
+            ["action"] = "sys.*",
+            ["since"] = since.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            ["until"] = until.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+        };
+        Assert.True(AuditQuery.TryParse(new Microsoft.AspNetCore.Http.QueryCollection(query), paged: true, out var parsed, out var error), error);
+
+        await using var db = await store.Factory.CreateDbContextAsync();
+        var found = await parsed.Apply(db.Table<AuditRecordRow>().AsNoTracking()).Select(r => r.Seq).ToListAsync();
+
+        var expected = records.Where(r => r.Seq > 1 && r.Action.StartsWith("sys.", StringComparison.Ordinal) && r.OccurredAt >= since && r.OccurredAt < until).Select(r => r.Seq).ToList();
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected, found);
+        Assert.Equal(["acc_test5"], await new AuditQuery(0, 10, null, false, "acc_test5", null, null).Apply(db.Table<AuditRecordRow>().AsNoTracking()).Select(r => r.Actor).ToListAsync());
+    }
+
     [Fact]
     public async Task AppendInCallerTransaction_NoTransaction_Throws()
     {
