@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
 using System.CommandLine.Parsing;
+using Coffer.Cli.Audit;
 using Coffer.Cli.Client;
 using Coffer.Cli.Operator;
 using Coffer.Cli.Output;
@@ -25,6 +26,7 @@ internal static class CofferCli
             MigrateCommand.Create(context),
             OperatorCommand.Create(context),
             Tokens.TokenCommand.Create(context),
+            AuditCommand.Create(context),
         };
         return root;
     }

@@ -59,6 +59,53 @@ internal sealed class CofferApiClient : IDisposable
     public Task<ApiResponse> PostAsync(string path, JsonObject? body, TokenUse tokenUse, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Post, path, body, tokenUse, cancellationToken);
 
+    /// <summary>
+    /// A GET whose successful body is handed to <paramref name="consume"/> as it arrives instead of being buffered (for
+    /// exports, which can be far larger than any other answer), provided it is of <paramref name="mediaType"/>. A failure
+    /// answer is read and returned as usual; the returned response's body is empty on success.
+    /// </summary>
+    public async Task<ApiResponse> GetStreamAsync(string path, string mediaType, TokenUse tokenUse, Func<Stream, CancellationToken, Task> consume, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(consume);
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (TokenFor(tokenUse) is { } token)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        try
+        {
+            // The request timeout covers the wait for the headers; a long export may then take as long as it takes.
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                return Interpret(response, await response.Content.ReadAsStringAsync(cancellationToken));
+            }
+
+            if (!string.Equals(response.Content.Headers.ContentType?.MediaType, mediaType, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new CliException($"The server at {_settings.DisplayAddress} answered with something that is not {mediaType}; is COFFER_ADDR a Coffer server?");
+            }
+
+            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+            await consume(body, cancellationToken);
+            return new ApiResponse((int)response.StatusCode, []);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new CliException(ConnectionErrors.Describe(ex, _settings, _trust));
+        }
+        catch (IOException ex)
+        {
+            // The connection broke off mid-body: what was received is incomplete.
+            throw new CliException($"The answer from {_settings.DisplayAddress} was cut off before it was complete ({ex.Message}).");
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new CliException($"The server at {_settings.DisplayAddress} did not answer within {RequestTimeout.TotalSeconds:0} seconds.");
+        }
+    }
+
     public void Dispose()
     {
         _http.Dispose();

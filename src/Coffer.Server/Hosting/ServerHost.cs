@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using Coffer.Server.Data;
 using Coffer.Server.Features.Notifications;
 using Coffer.Server.Features.Perimeter;
+using Coffer.Server.Features.Audit;
 using Coffer.Server.Features.Sys;
 using Coffer.Server.Features.Tokens;
 using Coffer.Server.Problems;
@@ -118,6 +119,7 @@ internal static partial class ServerHost
         services.AddCofferRateLimits(settings.RateLimits);
         services.AddSingleton<VaultInitializer>();
         services.AddNotifications();
+        services.AddAuditFeature();
         services.AddSingleton(sp => new CofferVault(
             sp.GetRequiredService<IVaultStore>(),
             new VaultOptions { Provider = settings.KeyProvider, Pkcs11 = settings.Pkcs11, DevKeyFile = settings.DevKeyFilePath },
@@ -163,6 +165,7 @@ internal static partial class ServerHost
         app.MapSysEndpoints();
         app.MapTokenEndpoints();
         app.MapNotificationEndpoints();
+        app.MapAuditEndpoints();
         return app;
     }
 

@@ -16,6 +16,7 @@ internal sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHa
         {
             VaultException vault => (ForVault(vault.Code), vault.Message),
             Features.Tokens.TokenTreeException tree => (tree.Type, tree.Message),
+            Features.Audit.AuditUnavailableException audit => (ProblemType.AuditUnavailable, audit.Message),
             BadHttpRequestException bad => (bad.StatusCode switch
             {
                 413 => ProblemType.PayloadTooLarge,

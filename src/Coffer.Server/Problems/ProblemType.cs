@@ -30,6 +30,7 @@ internal sealed record ProblemType(string Slug, int Status, string Title)
     public static readonly ProblemType InvalidSecret = new("invalid-secret-for-mechanism", 422, "The secret does not fit the signing mechanism.");
     public static readonly ProblemType RateLimited = new("rate-limited", 429, "Too many requests.");
     public static readonly ProblemType InternalError = new("internal-error", 500, "Something went wrong on the server.");
+    public static readonly ProblemType AuditUnavailable = new("audit-unavailable", 503, "The audit log is unavailable; an action it cannot record is not done.");
     public static readonly ProblemType ProviderFailure = new("key-provider-failure", 503, "The key provider failed.");
     public static readonly ProblemType Sealed = new("sealed", 503, "The vault is sealed.");
     public static readonly ProblemType NotInitialized = new("not-initialized", 503, "The vault is not initialized.");

@@ -1,4 +1,5 @@
 using System.Reflection;
+using Coffer.Server.Features.Audit;
 using Coffer.Server.Features.Tokens;
 using Coffer.Server.Problems;
 using Coffer.Vault;
@@ -47,21 +48,22 @@ internal static class SysEndpoints
     internal static Ok<StatusResponse> Status(CofferVault vault, HttpContext context) =>
         TypedResults.Ok(ToResponse(vault.Status, context.User.HasClaim(TokenAuthenticationHandler.ScopeClaim, StatusScope)));
 
-    internal static async Task<Results<Ok<InitResponse>, ProblemHttpResult>> Init(InitRequest? request, CofferVault vault, VaultInitializer initializer, CancellationToken cancellationToken)
+    internal static async Task<Results<Ok<InitResponse>, ProblemHttpResult>> Init(InitRequest? request, CofferVault vault, VaultInitializer initializer, SysAudit audit, HttpContext context, CancellationToken cancellationToken)
     {
         if (vault.Status.Initialized)
         {
             return Problem.Result(ProblemType.AlreadyInitialized, "The vault is already initialized. Unseal it with the shares handed out at init.");
         }
 
-        return TypedResults.Ok(await initializer.InitializeAsync(request?.Shares ?? 5, request?.Threshold ?? 3, cancellationToken));
+        var (shares, threshold) = (request?.Shares ?? 5, request?.Threshold ?? 3);
+        return TypedResults.Ok(await audit.InitAsync(context, Names.Of(vault.Status.Provider), shares, threshold, () => initializer.InitializeAsync(shares, threshold, cancellationToken), cancellationToken));
     }
 
-    internal static async Task<Results<Ok<StatusResponse>, ProblemHttpResult>> Unseal(UnsealRequest? request, CofferVault vault, HttpContext context, CancellationToken cancellationToken)
+    internal static async Task<Results<Ok<StatusResponse>, ProblemHttpResult>> Unseal(UnsealRequest? request, CofferVault vault, SysAudit audit, HttpContext context, CancellationToken cancellationToken)
     {
         if (request is { Reset: true, Share: null })
         {
-            await vault.ResetUnsealAsync(cancellationToken);
+            await audit.UnsealResetAsync(context, () => vault.ResetUnsealAsync(cancellationToken));
             return TypedResults.Ok(ToResponse(vault.Status, details: false));
         }
 
@@ -75,17 +77,18 @@ internal static class SysEndpoints
             return Problem.Result(ProblemType.InvalidShare, "That is far longer than an unseal share; check what was pasted.");
         }
 
-        var status = await vault.SubmitShareAsync(share, cancellationToken);
+        var status = await audit.UnsealAsync(context, share, () => vault.SubmitShareAsync(share, cancellationToken));
         return TypedResults.Ok(ToResponse(status, context.User.HasClaim(TokenAuthenticationHandler.ScopeClaim, StatusScope)));
     }
 
-    internal static async Task<Ok<StatusResponse>> Seal(CofferVault vault, CancellationToken cancellationToken)
+    internal static async Task<Ok<StatusResponse>> Seal(CofferVault vault, SysAudit audit, HttpContext context)
     {
-        await vault.SealAsync(cancellationToken);
+        // Not the request's token: break-glass must not be undone by a client that hangs up.
+        await audit.SealAsync(context, () => vault.SealAsync(CancellationToken.None));
         return TypedResults.Ok(ToResponse(vault.Status, details: true));
     }
 
-    internal static async Task<Results<Ok<RotateResponse>, ProblemHttpResult>> Rotate(RotateRequest? request, CofferVault vault, CancellationToken cancellationToken)
+    internal static async Task<Results<Ok<RotateResponse>, ProblemHttpResult>> Rotate(RotateRequest? request, CofferVault vault, SysAudit audit, HttpContext context, CancellationToken cancellationToken)
     {
         // Checked before anything changes: a bad minimum must not leave a rotation half-applied.
         var next = (vault.Status.RootKeyVersion ?? 0) + 1;
@@ -94,11 +97,14 @@ internal static class SysEndpoints
             return Problem.Result(ProblemType.InvalidArgument, $"min_decryption_version must be between 1 and {next}, the version this rotation creates.");
         }
 
-        var result = await vault.RotateRootKeyAsync(cancellationToken);
-        if (request?.MinDecryptionVersion is { } min)
+        // Recorded before it happens; if the record cannot be written, nothing is rotated (DESIGN §1.3).
+        var result = await audit.RotateAsync(context, next - 1, request?.MinDecryptionVersion, async () =>
         {
-            result = result with { MinDecryptionVersion = (await vault.SetRootMinDecryptionVersionAsync(min, cancellationToken)).MinDecryptionVersion };
-        }
+            var rotated = await vault.RotateRootKeyAsync(cancellationToken);
+            return request?.MinDecryptionVersion is { } min
+                ? rotated with { MinDecryptionVersion = (await vault.SetRootMinDecryptionVersionAsync(min, cancellationToken)).MinDecryptionVersion }
+                : rotated;
+        }, cancellationToken);
 
         return TypedResults.Ok(new RotateResponse(new KeyVersion(result.CurrentVersion, result.MinDecryptionVersion), result.Rewrapped));
     }

@@ -1,0 +1,1 @@
+-- placeholder (identity branch); replaced on merge
