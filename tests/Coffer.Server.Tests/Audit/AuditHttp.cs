@@ -63,6 +63,15 @@ internal static class AuditHttp
         return await command.ExecuteNonQueryAsync();
     }
 
+    public static async Task<long> ExecuteScalarAsync(this ServerInstance server, string sql)
+    {
+        await using var connection = Database.CreateConnection(server.Settings);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     /// <summary>The sys.log sink's lines, parsed.</summary>
     public static List<JsonElement> SysLog(this ServerInstance server)
     {

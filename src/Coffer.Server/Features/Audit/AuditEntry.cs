@@ -72,7 +72,7 @@ internal sealed partial class AuditEntry
     public IReadOnlyList<AuditDetail> Details => _details;
 
     /// <summary>An entry for the caller of <paramref name="http"/>: its token accessor (or anonymous), user id and client IP.</summary>
-    public static AuditEntry For(HttpContext http, string action, AuditOutcome outcome)
+    public static AuditEntry For(HttpContext http, string action, AuditOutcome outcome, string? target = null)
     {
         ArgumentNullException.ThrowIfNull(http);
         var user = http.User;
@@ -81,6 +81,7 @@ internal sealed partial class AuditEntry
             Actor = user.FindFirstValue(TokenAuthenticationHandler.AccessorClaim) ?? AnonymousActor,
             UserId = Guid.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), CultureInfo.InvariantCulture, out var id) ? id : null,
             ClientIp = http.Connection.RemoteIpAddress is { } ip ? (ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip).ToString() : null,
+            Target = target,
         };
     }
 

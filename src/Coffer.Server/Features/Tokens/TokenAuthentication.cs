@@ -14,7 +14,8 @@ internal sealed class TokenAuthenticationHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     TokenStore tokens,
-    Notifications.INotifier notifier)
+    Notifications.INotifier notifier,
+    Audit.AuditLog audit)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "CofferToken";
@@ -43,6 +44,24 @@ internal sealed class TokenAuthenticationHandler(
         if (lookup.IpDenied is { } denied)
         {
             Context.Items[IpDeniedItem] = denied;
+            try
+            {
+                await audit.AppendAsync(
+                    new Audit.AuditEntry("token.ip_denied", Audit.AuditOutcome.Denied)
+                    {
+                        Actor = denied.Accessor,
+                        UserId = denied.UserId,
+                        Target = denied.Accessor,
+                        ClientIp = Context.Connection.RemoteIpAddress?.ToString(),
+                    }.With("route", Context.Request.Path.Value),
+                    CancellationToken.None);
+            }
+            catch (Audit.AuditUnavailableException)
+            {
+                // The request is refused either way; the operator learns the record is missing from the log.
+                TokenLog.IpDeniedNotAudited(Logger, denied.Accessor);
+            }
+
             await notifier.NotifyAsync(
                 denied.UserId,
                 Notifications.NotificationKind.TokenIpDenied,

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Coffer.Server.Data;
+using Coffer.Server.Features.Audit;
 using Coffer.Server.Features.Notifications;
 using Coffer.Server.Problems;
 using Microsoft.AspNetCore.Authorization;
@@ -48,8 +49,9 @@ internal static class TokenEndpoints
         return app;
     }
 
-    internal static async Task<Results<Created<CreatedTokenResponse>, ProblemHttpResult>> Create(CreateTokenRequest request, ClaimsPrincipal user, TokenStore store, TokenTree tree, INotifier notifier, CancellationToken cancellationToken)
+    internal static async Task<Results<Created<CreatedTokenResponse>, ProblemHttpResult>> Create(CreateTokenRequest request, HttpContext http, TokenStore store, TokenTree tree, INotifier notifier, CancellationToken cancellationToken)
     {
+        var user = http.User;
         var caller = await CallerAsync(user, store, cancellationToken);
         var ipAllowlist = new List<System.Net.IPNetwork>();
         foreach (var text in request.IpAllowlist ?? [])
@@ -83,7 +85,11 @@ internal static class TokenEndpoints
                 request.MaxUses,
                 trading,
                 request.DisplayName),
-            cancellationToken);
+            cancellationToken,
+            accessor => AuditEntry.For(http, "token.create", AuditOutcome.Success, accessor)
+                .With("kind", request.Kind ?? "api")
+                .With("scopes", string.Join(' ', (request.Scopes ?? []).Order(StringComparer.Ordinal)))
+                .With("parent", caller.Accessor));
         await notifier.NotifyAsync(
             issued.Info.UserId,
             NotificationKind.TokenCreated,
@@ -128,9 +134,11 @@ internal static class TokenEndpoints
     internal static async Task<Ok<TokenView>> Self(ClaimsPrincipal user, TokenStore store, CancellationToken cancellationToken) =>
         TypedResults.Ok(TokenView.From(await CallerAsync(user, store, cancellationToken)));
 
-    internal static async Task<Ok<RevokeResponse>> RevokeSelf(ClaimsPrincipal user, TokenTree tree, INotifier notifier, CancellationToken cancellationToken)
+    internal static async Task<Ok<RevokeResponse>> RevokeSelf(HttpContext http, TokenTree tree, INotifier notifier, AuditLog audit, ILogger<TokenTree> logger, CancellationToken cancellationToken)
     {
+        var user = http.User;
         var revoked = await tree.RevokeAsync(Accessor(user), cancellationToken);
+        await RecordRevocationAsync(audit, http, Accessor(user), revoked, logger);
         await NotifyRevokedAsync(notifier, UserId(user), Accessor(user), revoked, Accessor(user), cancellationToken);
         return TypedResults.Ok(new RevokeResponse(revoked));
     }
@@ -143,8 +151,9 @@ internal static class TokenEndpoints
             : NotFound();
     }
 
-    internal static async Task<Results<Ok<RevokeResponse>, ProblemHttpResult>> Revoke(string accessor, ClaimsPrincipal user, TokenStore store, TokenTree tree, INotifier notifier, CancellationToken cancellationToken)
+    internal static async Task<Results<Ok<RevokeResponse>, ProblemHttpResult>> Revoke(string accessor, HttpContext http, TokenStore store, TokenTree tree, INotifier notifier, AuditLog audit, ILogger<TokenTree> logger, CancellationToken cancellationToken)
     {
+        var user = http.User;
         var target = await store.FindByAccessorAsync(accessor, cancellationToken);
         if (target is null || !MaySee(user, target))
         {
@@ -160,8 +169,25 @@ internal static class TokenEndpoints
         }
 
         var revoked = await tree.RevokeAsync(accessor, cancellationToken);
+        await RecordRevocationAsync(audit, http, accessor, revoked, logger);
         await NotifyRevokedAsync(notifier, target.UserId, accessor, revoked, Accessor(user), cancellationToken);
         return TypedResults.Ok(new RevokeResponse(revoked));
+    }
+
+    /// <summary>
+    /// Revocation protects, so it is never held back by the audit log (as seal is not): it happens, and its record is
+    /// written after it; if that fails, the failure is logged for the operator.
+    /// </summary>
+    private static async Task RecordRevocationAsync(AuditLog audit, HttpContext http, string accessor, int revoked, ILogger logger)
+    {
+        try
+        {
+            await audit.AppendAsync(AuditEntry.For(http, "token.revoke", AuditOutcome.Success, accessor).With("revoked", revoked), CancellationToken.None);
+        }
+        catch (AuditUnavailableException)
+        {
+            TokenLog.RevocationNotAudited(logger, accessor);
+        }
     }
 
     private static Task NotifyRevokedAsync(INotifier notifier, Guid userId, string accessor, int revoked, string by, CancellationToken cancellationToken) =>
@@ -223,4 +249,13 @@ internal static class TokenEndpoints
 
     // Another user's token is "not found", not "forbidden": accessors of other users are not confirmed to exist.
     private static ProblemHttpResult NotFound() => Problem.Result(ProblemType.NotFound, "No token with this accessor among yours.");
+}
+
+internal static partial class TokenLog
+{
+    [LoggerMessage(Level = LogLevel.Error, Message = "Token {Accessor} was revoked but its audit record could not be written")]
+    public static partial void RevocationNotAudited(ILogger logger, string accessor);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Token {Accessor} was refused for its address but the audit record could not be written")]
+    public static partial void IpDeniedNotAudited(ILogger logger, string accessor);
 }

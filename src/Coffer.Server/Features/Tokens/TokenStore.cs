@@ -52,12 +52,22 @@ internal sealed class TokenStore(IDbContextFactory<CofferDb> factory, TimeProvid
     /// <summary>The scopes of the initial admin token: the root of the admin's tree may do everything.</summary>
     public static IReadOnlyList<string> AdminScopes => Scopes.AdminRoot;
 
-    /// <summary>Stores a new token row (the caller minted and validated it) and returns its value once.</summary>
-    internal async Task<IssuedToken> InsertAsync(TokenRow row, string token, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores a new token row (the caller minted and validated it) and returns its value once. <paramref name="alsoInTransaction"/>
+    /// runs in the same transaction (the audit record of the creation): if it fails, the token was never created.
+    /// </summary>
+    internal async Task<IssuedToken> InsertAsync(TokenRow row, string token, CancellationToken cancellationToken, Func<CofferDb, Task>? alsoInTransaction = null)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         db.Tokens.Add(row);
         await db.SaveChangesAsync(cancellationToken);
+        if (alsoInTransaction is not null)
+        {
+            await alsoInTransaction(db);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
         return new IssuedToken(token, row.Accessor, TokenInfo.From(row));
     }
 

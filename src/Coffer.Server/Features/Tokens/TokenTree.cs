@@ -27,7 +27,7 @@ internal sealed class TokenTreeException(ProblemType type, string message) : Exc
 /// than it — scopes a subset, expiry no later, IP ranges inside, use and trading limits no wider. Revoking a token
 /// revokes its whole subtree in one statement and tells every node.
 /// </summary>
-internal sealed class TokenTree(IDbContextFactory<CofferDb> factory, TokenStore store, TokenEvents events, ServerSettings settings, TimeProvider time)
+internal sealed class TokenTree(IDbContextFactory<CofferDb> factory, TokenStore store, TokenEvents events, ServerSettings settings, TimeProvider time, Audit.AuditLog audit)
 {
     public const int MaxDisplayName = 100;
     private static readonly System.Collections.Frozen.FrozenSet<string> ChildKinds =
@@ -41,8 +41,11 @@ internal sealed class TokenTree(IDbContextFactory<CofferDb> factory, TokenStore 
         return await store.InsertAsync(NewRow(token, "trader", userId, null, scopes, null, [], null, null, null), token, cancellationToken);
     }
 
-    /// <summary>Creates a child of <paramref name="parent"/>, refusing anything wider than the parent.</summary>
-    public async Task<IssuedToken> CreateChildAsync(TokenInfo parent, TokenRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates a child of <paramref name="parent"/>, refusing anything wider than the parent. With <paramref name="record"/>
+    /// (given the new accessor) the creation and its audit record commit together, or neither does (DESIGN §1.3).
+    /// </summary>
+    public async Task<IssuedToken> CreateChildAsync(TokenInfo parent, TokenRequest request, CancellationToken cancellationToken, Func<string, Audit.AuditEntry>? record = null)
     {
         var now = time.GetUtcNow();
         if (!parent.IsActiveAt(now))
@@ -88,7 +91,11 @@ internal sealed class TokenTree(IDbContextFactory<CofferDb> factory, TokenStore 
 
         var token = TokenFormat.Create(request.Kind);
         var row = NewRow(token, request.Kind, parent.UserId, parent.Accessor, request.Scopes, expires, ipAllowlist, maxUses, trading, request.DisplayName);
-        return await store.InsertAsync(row, token, cancellationToken);
+        return await store.InsertAsync(
+            row,
+            token,
+            cancellationToken,
+            record is null ? null : db => audit.AppendAsync(db, record(row.Accessor), cancellationToken));
     }
 
     /// <summary>
