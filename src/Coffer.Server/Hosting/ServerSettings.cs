@@ -51,6 +51,18 @@ internal sealed record ServerSettings
     /// <summary>How long access log entries are kept.</summary>
     public TimeSpan AccessLogRetention { get; init; } = TimeSpan.FromDays(90);
 
+    /// <summary>Anyone may sign up without an invitation (COFFER_OPEN_SIGNUP=1); otherwise admins invite.</summary>
+    public bool OpenSignUp { get; init; }
+
+    /// <summary>
+    /// Reverse proxies whose X-Forwarded-For is believed (COFFER_TRUSTED_PROXIES, CIDR list). Empty: the header is
+    /// ignored and the connection's address is the client's, so nobody can pick their own address for the throttles.
+    /// </summary>
+    public IReadOnlyList<System.Net.IPNetwork> TrustedProxies { get; init; } = [];
+
+    /// <summary>Password and code attempts per client IP and minute (COFFER_SIGNIN_RATE_PER_MINUTE), as a burst then refilled.</summary>
+    public int SignInAttemptsPerMinute { get; init; } = 10;
+
     public string SqlitePath => Path.Combine(DataDirectory, "coffer.db");
 
     public string DevKeyFilePath => Path.Combine(DataDirectory, "dev-unseal.key");

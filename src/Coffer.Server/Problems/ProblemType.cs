@@ -28,6 +28,24 @@ internal sealed record ProblemType(string Slug, int Status, string Title)
     public static readonly ProblemType IntegrityFailure = new("integrity-failure", 422, "Stored data failed its integrity check.");
     public static readonly ProblemType SecretNotFound = new("secret-not-found", 404, "No such secret.");
     public static readonly ProblemType InvalidSecret = new("invalid-secret-for-mechanism", 422, "The secret does not fit the signing mechanism.");
+    public static readonly ProblemType InvalidCredentials = new("invalid-credentials", 401, "The username or password is wrong.");
+    public static readonly ProblemType SecondFactorRequired = new("second-factor-required", 401, "A second factor is required.");
+    public static readonly ProblemType InvalidSecondFactor = new("invalid-second-factor", 401, "The second factor was not accepted.");
+    public static readonly ProblemType AccountLocked = new("account-locked", 429, "Too many failed attempts: the account is locked for a while.");
+    public static readonly ProblemType AccountDisabled = new("account-disabled", 403, "The account is locked until an admin unlocks it.");
+    public static readonly ProblemType AccountFrozen = new("account-frozen", 403, "The account is frozen.");
+    public static readonly ProblemType TooManyRequests = new("too-many-requests", 429, "Too many requests.");
+    public static readonly ProblemType SecondFactorNotEnrolled = new("second-factor-not-enrolled", 403, "This needs a second factor, and none is enrolled.");
+    public static readonly ProblemType StepUpRequired = new("step-up-required", 403, "This action needs a fresh one-time code (step-up).");
+    public static readonly ProblemType StepUpFailed = new("step-up-failed", 403, "The step-up code was not accepted.");
+    public static readonly ProblemType InvitationInvalid = new("invitation-invalid", 400, "The invitation is unknown, used or expired.");
+    public static readonly ProblemType SignUpClosed = new("sign-up-closed", 403, "Sign-up needs an invitation.");
+    public static readonly ProblemType UsernameTaken = new("username-taken", 409, "The username is taken.");
+    public static readonly ProblemType PasswordRejected = new("password-rejected", 400, "The password does not meet the policy.");
+    public static readonly ProblemType CurrentPasswordRequired = new("current-password-required", 400, "Changing the password needs the current one.");
+    public static readonly ProblemType TotpAlreadyEnabled = new("totp-already-enabled", 409, "TOTP is already enabled.");
+    public static readonly ProblemType TotpNotPending = new("totp-not-pending", 409, "No TOTP enrolment is waiting for confirmation.");
+    public static readonly ProblemType NotASession = new("not-a-session", 400, "The calling token is not a sign-in session.");
     public static readonly ProblemType InternalError = new("internal-error", 500, "Something went wrong on the server.");
     public static readonly ProblemType ProviderFailure = new("key-provider-failure", 503, "The key provider failed.");
     public static readonly ProblemType Sealed = new("sealed", 503, "The vault is sealed.");
@@ -43,6 +61,7 @@ internal sealed record ProblemType(string Slug, int Status, string Title)
         405 => MethodNotAllowed,
         413 => PayloadTooLarge,
         415 => UnsupportedMediaType,
+        429 => TooManyRequests,
         503 => Sealed,
         _ => new ProblemType("http-" + status, status, "HTTP " + status),
     };

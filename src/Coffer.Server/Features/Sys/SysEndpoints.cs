@@ -54,7 +54,12 @@ internal static class SysEndpoints
             return Problem.Result(ProblemType.AlreadyInitialized, "The vault is already initialized. Unseal it with the shares handed out at init.");
         }
 
-        return TypedResults.Ok(await initializer.InitializeAsync(request?.Shares ?? 5, request?.Threshold ?? 3, cancellationToken));
+        if (request?.AdminUsername is { } name && Identity.IdentityEndpoints.ValidateUsername(name) is { } invalid)
+        {
+            return invalid;
+        }
+
+        return TypedResults.Ok(await initializer.InitializeAsync(request?.Shares ?? 5, request?.Threshold ?? 3, request?.AdminUsername?.Trim(), cancellationToken));
     }
 
     internal static async Task<Results<Ok<StatusResponse>, ProblemHttpResult>> Unseal(UnsealRequest? request, CofferVault vault, HttpContext context, CancellationToken cancellationToken)

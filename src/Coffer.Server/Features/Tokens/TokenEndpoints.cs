@@ -47,8 +47,15 @@ internal static class TokenEndpoints
         return app;
     }
 
-    internal static async Task<Results<Created<CreatedTokenResponse>, ProblemHttpResult>> Create(CreateTokenRequest request, ClaimsPrincipal user, TokenStore store, TokenTree tree, CancellationToken cancellationToken)
+    internal static async Task<Results<Created<CreatedTokenResponse>, ProblemHttpResult>> Create(CreateTokenRequest request, ClaimsPrincipal user, TokenStore store, TokenTree tree, HttpContext context, Identity.StepUp stepUp, CancellationToken cancellationToken)
     {
+        // --- Identity (step-up, DESIGN §4): a token that can trade is created only with a fresh one-time code. ---
+        if (request.Scopes?.Contains(Scopes.OrdersWrite, StringComparer.Ordinal) == true && await stepUp.VerifyAsync(context, cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+
+        // --- end of the step-up check ---
         var caller = await CallerAsync(user, store, cancellationToken);
         var ipAllowlist = new List<System.Net.IPNetwork>();
         foreach (var text in request.IpAllowlist ?? [])
