@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
 using System.CommandLine.Parsing;
+using Coffer.Cli.Auth;
 using Coffer.Cli.Client;
 using Coffer.Cli.Operator;
 using Coffer.Cli.Output;
@@ -24,6 +25,7 @@ internal static class CofferCli
             ServerCommand.Create(context),
             MigrateCommand.Create(context),
             OperatorCommand.Create(context),
+            LoginCommand.Create(context),
         };
         return root;
     }

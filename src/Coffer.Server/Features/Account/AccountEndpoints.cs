@@ -44,7 +44,7 @@ internal static class AccountEndpoints
         return TypedResults.Ok(new FreezeResponse(now, revoked));
     }
 
-    internal static async Task<Results<Ok<SessionResponse>, ProblemHttpResult>> Unfreeze(
+    internal static async Task<Results<Ok<SessionResponse>, ProblemHttpResult, JsonHttpResult<Microsoft.AspNetCore.Mvc.ProblemDetails>>> Unfreeze(
         UnfreezeRequest request,
         HttpContext context,
         Authenticator authenticator,

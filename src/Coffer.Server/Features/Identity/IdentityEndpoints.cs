@@ -116,7 +116,7 @@ internal static class IdentityEndpoints
         return app;
     }
 
-    internal static async Task<Results<Ok<SessionResponse>, ProblemHttpResult>> SignIn(SignInRequest request, HttpContext context, Authenticator authenticator, SessionIssuer sessions, CancellationToken cancellationToken)
+    internal static async Task<Results<Ok<SessionResponse>, JsonHttpResult<Microsoft.AspNetCore.Mvc.ProblemDetails>>> SignIn(SignInRequest request, HttpContext context, Authenticator authenticator, SessionIssuer sessions, CancellationToken cancellationToken)
     {
         var outcome = await authenticator.AuthenticateAsync(new Credentials(request.Username, request.Password, request.TotpCode, request.RecoveryCode), unfreezing: false, cancellationToken);
         if (outcome.User is not { } user)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using Coffer.Server.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Coffer.Server.Features.Identity;
 
@@ -30,7 +31,7 @@ internal sealed class StepUp(Authenticator authenticator)
             AuthFailure.SecondFactorRequired => Problem.Result(ProblemType.StepUpRequired, $"Send a current code from your authenticator app as '{Header}: totp=123456'."),
             AuthFailure.ReplayedSecondFactor => Problem.Result(ProblemType.StepUpFailed, "That code was already used. Wait for the next code (they change every 30 seconds) and try again."),
             AuthFailure.InvalidSecondFactor => Problem.Result(ProblemType.StepUpFailed, "The code is wrong. Check the authenticator app's clock and use the current code."),
-            _ => IdentityProblems.For(context, outcome),
+            _ => IdentityProblems.ForStepUp(context, outcome),
         };
     }
 
@@ -60,28 +61,43 @@ internal static class IdentityProblems
     /// <summary>The one answer for an unknown user and a wrong password: same status, same body.</summary>
     public const string InvalidCredentialsDetail = "Check the username and the password. Repeated failures lock the account for a while.";
 
-    public static ProblemHttpResult For(HttpContext context, AuthOutcome outcome)
+    /// <summary>
+    /// The answer to a failed sign-in, written as plain JSON rather than through the problem-details service, which
+    /// adds a per-request trace id: an unknown user and a wrong password must get the very same bytes (ASVS 6.3.8),
+    /// and so must a locked real account and a locked unknown name.
+    /// </summary>
+    public static JsonHttpResult<ProblemDetails> For(HttpContext context, AuthOutcome outcome)
+    {
+        var details = Details(context, outcome);
+        details.Instance = context.Request.Path;
+        return TypedResults.Json(details, (System.Text.Json.JsonSerializerOptions?)null, Problem.ContentType, details.Status);
+    }
+
+    /// <summary>The same, as a problem result, for step-up (where the user is already known).</summary>
+    public static ProblemHttpResult ForStepUp(HttpContext context, AuthOutcome outcome) => TypedResults.Problem(Details(context, outcome));
+
+    private static ProblemDetails Details(HttpContext context, AuthOutcome outcome)
     {
         switch (outcome.Failure)
         {
             case AuthFailure.Locked:
                 var seconds = outcome.RetryAt is { } until ? Math.Max(1, (long)Math.Ceiling((until - context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow()).TotalSeconds)) : 60;
                 context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-                return Problem.Result(ProblemType.AccountLocked, $"Too many failed attempts. Try again in {seconds} seconds; each further lockout lasts twice as long.");
+                return Problem.Details(ProblemType.AccountLocked, $"Too many failed attempts. Try again in {seconds} seconds; each further lockout lasts twice as long.");
             case AuthFailure.Disabled:
-                return Problem.Result(ProblemType.AccountDisabled, $"After {LockoutPolicy.MaxConsecutiveFailures} failed attempts the account stays locked until an admin unlocks it (POST /api/v1/auth/users/{{username}}/unlock).");
+                return Problem.Details(ProblemType.AccountDisabled, $"After {LockoutPolicy.MaxConsecutiveFailures} failed attempts the account stays locked until an admin unlocks it (POST /api/v1/auth/users/{{username}}/unlock).");
             case AuthFailure.SecondFactorRequired:
-                return Problem.Result(ProblemType.SecondFactorRequired, "The password is right; now send totp_code (the authenticator app's current code) or a recovery_code.");
+                return Problem.Details(ProblemType.SecondFactorRequired, "The password is right; now send totp_code (the authenticator app's current code) or a recovery_code.");
             case AuthFailure.InvalidSecondFactor:
-                return Problem.Result(ProblemType.InvalidSecondFactor, "The code is wrong. Check the authenticator app's clock, or use a recovery code.");
+                return Problem.Details(ProblemType.InvalidSecondFactor, "The code is wrong. Check the authenticator app's clock, or use a recovery code.");
             case AuthFailure.ReplayedSecondFactor:
-                return Problem.Result(ProblemType.InvalidSecondFactor, "That code was already used. Wait for the next code (they change every 30 seconds).");
+                return Problem.Details(ProblemType.InvalidSecondFactor, "That code was already used. Wait for the next code (they change every 30 seconds).");
             case AuthFailure.Frozen:
-                return Problem.Result(ProblemType.AccountFrozen, "The account is frozen: every token was revoked. Unfreeze it with your password and a second factor at POST /api/v1/account/unfreeze.");
+                return Problem.Details(ProblemType.AccountFrozen, "The account is frozen: every token was revoked. Unfreeze it with your password and a second factor at POST /api/v1/account/unfreeze.");
             case AuthFailure.SecondFactorNotEnrolled:
-                return Problem.Result(ProblemType.SecondFactorNotEnrolled, "Enrol an authenticator app first (POST /api/v1/auth/2fa/totp, then /confirm); without a second factor an admin must unlock the account.");
+                return Problem.Details(ProblemType.SecondFactorNotEnrolled, "Enrol an authenticator app first (POST /api/v1/auth/2fa/totp, then /confirm); without a second factor an admin must unlock the account.");
             default:
-                return Problem.Result(ProblemType.InvalidCredentials, InvalidCredentialsDetail);
+                return Problem.Details(ProblemType.InvalidCredentials, InvalidCredentialsDetail);
         }
     }
 }
