@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Invocation;
 using System.CommandLine.Parsing;
 using Coffer.Cli.Audit;
+using Coffer.Cli.Auth;
 using Coffer.Cli.Client;
 using Coffer.Cli.Operator;
 using Coffer.Cli.Output;
@@ -27,6 +28,7 @@ internal static class CofferCli
             OperatorCommand.Create(context),
             Tokens.TokenCommand.Create(context),
             AuditCommand.Create(context),
+            LoginCommand.Create(context),
         };
         return root;
     }

@@ -61,7 +61,7 @@ internal sealed partial class CofferVault
         Span<byte> mac = stackalloc byte[HMACSHA512.HashSizeInBytes];
         switch (mechanism.Algorithm)
         {
-            case SigningAlgorithm.HmacSha256 or SigningAlgorithm.HmacSha512:
+            case SigningAlgorithm.HmacSha256 or SigningAlgorithm.HmacSha512 or SigningAlgorithm.HmacSha1:
                 var size = WithHmacKey(secret, mechanism.Secret, message, mac, mechanism.Algorithm);
                 return Encode(mac[..size], mechanism.Output);
             case SigningAlgorithm.EcdsaP256Sha256 when mechanism.Secret == SecretEncoding.Pem:
@@ -99,8 +99,14 @@ internal sealed partial class CofferVault
         }
     }
 
-    private static int Hmac(ReadOnlySpan<byte> key, ReadOnlySpan<byte> message, Span<byte> mac, SigningAlgorithm algorithm) =>
-        algorithm == SigningAlgorithm.HmacSha256 ? HMACSHA256.HashData(key, message, mac) : HMACSHA512.HashData(key, message, mac);
+    private static int Hmac(ReadOnlySpan<byte> key, ReadOnlySpan<byte> message, Span<byte> mac, SigningAlgorithm algorithm) => algorithm switch
+    {
+        SigningAlgorithm.HmacSha256 => HMACSHA256.HashData(key, message, mac),
+#pragma warning disable CA5350 // HMAC-SHA-1 is what RFC 6238 TOTP authenticators use; HMAC's security does not rest on SHA-1's collision resistance.
+        SigningAlgorithm.HmacSha1 => HMACSHA1.HashData(key, message, mac),
+#pragma warning restore CA5350
+        _ => HMACSHA512.HashData(key, message, mac),
+    };
 
     /// <summary>ES256 (RFC 7518 §3.4): ECDSA P-256 over SHA-256, the signature as the 64-byte r‖s concatenation.</summary>
     private static byte[] SignEs256(ReadOnlySpan<byte> pemUtf8, ReadOnlySpan<byte> message)

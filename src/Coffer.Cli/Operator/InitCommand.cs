@@ -27,7 +27,12 @@ internal static class InitCommand
             HelpName = "K",
             DefaultValueFactory = _ => DefaultThreshold,
         };
-        var command = new Command("init", "Initialize the vault: prints the unseal shares and the initial admin token, once.") { shares, threshold };
+        var adminUsername = new Option<string?>("--admin-username")
+        {
+            Description = "Name of the initial admin user (default: admin). It gets a password later, with `coffer login --set-password`.",
+            HelpName = "NAME",
+        };
+        var command = new Command("init", "Initialize the vault: prints the unseal shares and the initial admin token, once.") { shares, threshold, adminUsername };
 
         // Caught locally so a typo never reaches the server, where init can only happen once.
         command.Validators.Add(result =>
@@ -47,10 +52,16 @@ internal static class InitCommand
         {
             var n = parseResult.GetValue(shares);
             var k = parseResult.GetValue(threshold);
+            var body = new JsonObject { ["shares"] = n, ["threshold"] = k };
+            if (parseResult.GetValue(adminUsername) is { } name)
+            {
+                body["admin_username"] = name;
+            }
+
             return ApiCommand.RunAsync(
                 context,
                 parseResult,
-                (client, ct) => client.PostAsync(SysPaths.Init, new JsonObject { ["shares"] = n, ["threshold"] = k }, TokenUse.None, ct),
+                (client, ct) => client.PostAsync(SysPaths.Init, body, TokenUse.None, ct),
                 body => Render(context.Io, body, k),
                 cancellationToken);
         });
@@ -97,6 +108,11 @@ internal static class InitCommand
         if (body.String("admin_accessor") is { } accessor)
         {
             io.Out.WriteLine($"Admin token accessor: {accessor} (refer to the token by this, e.g. in audits and revocations)");
+        }
+
+        if (body.String("admin_username") is { } admin)
+        {
+            io.Out.WriteLine($"Admin user: {admin} (no password yet; with COFFER_TOKEN set to the token above, run `coffer login --set-password`)");
         }
 
         io.Out.WriteLine();

@@ -2,7 +2,9 @@ using System.Security.Authentication;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Coffer.Server.Data;
+using Coffer.Server.Features.Account;
 using Coffer.Server.Features.Audit;
+using Coffer.Server.Features.Identity;
 using Coffer.Server.Features.Notifications;
 using Coffer.Server.Features.Perimeter;
 using Coffer.Server.Features.Sys;
@@ -75,9 +77,10 @@ internal static partial class ServerHost
         {
             // Dev mode gets a newcomer to a working server in one command, as Vault's -dev does: init happens here and
             // the admin token is shown once, on this console only.
-            var init = await app.Services.GetRequiredService<VaultInitializer>().InitializeAsync(0, 0, cancellationToken);
+            var init = await app.Services.GetRequiredService<VaultInitializer>().InitializeAsync(0, 0, adminUsername: null, cancellationToken);
             await console.WriteLineAsync($"Initialized the development vault. Admin token (shown once; it is the root of the admin's token tree):");
             await console.WriteLineAsync($"  export COFFER_TOKEN={init.AdminToken}");
+            await console.WriteLineAsync($"The admin user is '{init.AdminUsername}', without a password until you set one with that token: coffer login --set-password");
             status = app.Services.GetRequiredService<CofferVault>().Status;
         }
 
@@ -117,6 +120,7 @@ internal static partial class ServerHost
         services.AddSingleton<IVaultStore, EfVaultStore>();
         services.AddTokens();
         services.AddCofferRateLimits(settings.RateLimits);
+        services.AddIdentityFeature(settings);
         services.AddSingleton<VaultInitializer>();
         services.AddNotifications();
         services.AddAuditFeature();
@@ -147,10 +151,18 @@ internal static partial class ServerHost
         services.AddAuthorizationBuilder()
             .AddPolicy(SysEndpoints.SealPolicy, p => p.RequireClaim(TokenAuthenticationHandler.ScopeClaim, "sys:seal"))
             .AddPolicy(SysEndpoints.RotatePolicy, p => p.RequireClaim(TokenAuthenticationHandler.ScopeClaim, "sys:rotate"))
-            .AddTokenPolicies();
+            .AddTokenPolicies()
+            .AddIdentityPolicies();
+        ConfigureForwardedHeaders(services, settings);
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        if (settings.TrustedProxies.Count > 0)
+        {
+            // First, so that the throttles, token IP allowlists and the access log all see the real client.
+            app.UseForwardedHeaders();
+        }
+
         app.UseSecurityHeaders();
         app.UseAccessLog();
         app.UseExceptionHandler();
@@ -166,8 +178,29 @@ internal static partial class ServerHost
         app.MapTokenEndpoints();
         app.MapNotificationEndpoints();
         app.MapAuditEndpoints();
+        app.MapIdentityEndpoints();
+        app.MapAccountEndpoints();
         return app;
     }
+
+    /// <summary>
+    /// X-Forwarded-For is honoured only from <see cref="ServerSettings.TrustedProxies"/>: ASP.NET Core trusts loopback by
+    /// default, which would let anything on the host pick its own client address, so both lists start empty. Without
+    /// a limit the chain is walked right to left through trusted proxies and stops at the first address that is not
+    /// one: that is the client, and whatever it wrote further left is ignored.
+    /// </summary>
+    private static void ConfigureForwardedHeaders(IServiceCollection services, ServerSettings settings) =>
+        services.Configure<Microsoft.AspNetCore.Builder.ForwardedHeadersOptions>(options =>
+        {
+            options.ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor;
+            options.ForwardLimit = null;
+            options.KnownIPNetworks.Clear();
+            options.KnownProxies.Clear();
+            foreach (var network in settings.TrustedProxies)
+            {
+                options.KnownIPNetworks.Add(network);
+            }
+        });
 
     private static Func<IUnsealKeyWrapper>? HsmFactory(ServerSettings settings) =>
         settings.Pkcs11 is { } pkcs11 ? () => Pkcs11KeyWrapper.Open(pkcs11) : null;

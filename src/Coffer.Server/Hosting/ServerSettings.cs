@@ -59,6 +59,17 @@ internal sealed record ServerSettings
     public SmtpSettings? Smtp { get; init; }
 
     public NotificationSettings Notifications { get; init; } = new();
+    /// <summary>Anyone may sign up without an invitation (COFFER_OPEN_SIGNUP=1); otherwise admins invite.</summary>
+    public bool OpenSignUp { get; init; }
+
+    /// <summary>
+    /// Reverse proxies whose X-Forwarded-For is believed (COFFER_TRUSTED_PROXIES, CIDR list). Empty: the header is
+    /// ignored and the connection's address is the client's, so nobody can pick their own address for the throttles.
+    /// </summary>
+    public IReadOnlyList<System.Net.IPNetwork> TrustedProxies { get; init; } = [];
+
+    /// <summary>Password and code attempts per client IP and minute (COFFER_SIGNIN_RATE_PER_MINUTE), as a burst then refilled.</summary>
+    public int SignInAttemptsPerMinute { get; init; } = 10;
 
     public string SqlitePath => Path.Combine(DataDirectory, "coffer.db");
 

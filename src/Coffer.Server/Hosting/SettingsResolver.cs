@@ -71,6 +71,9 @@ internal static class SettingsResolver
             TlsKeyPath = environment("COFFER_TLS_KEY"),
             Smtp = NotificationSettingsResolver.Smtp(environment),
             Notifications = NotificationSettingsResolver.Notifications(environment),
+            OpenSignUp = environment("COFFER_OPEN_SIGNUP") is "1" or "true",
+            TrustedProxies = TrustedProxies(environment("COFFER_TRUSTED_PROXIES")),
+            SignInAttemptsPerMinute = SignInRate(environment("COFFER_SIGNIN_RATE_PER_MINUTE")),
         };
         _ = ListenEndpoint.Parse(settings.Listen);
         if ((settings.TlsCertificatePath is null) != (settings.TlsKeyPath is null))
@@ -92,6 +95,34 @@ internal static class SettingsResolver
         : int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var days) && days is >= 1 and <= 3650
             ? TimeSpan.FromDays(days)
             : throw new SettingsException($"COFFER_ACCESS_LOG_RETENTION_DAYS must be a whole number of days from 1 to 3650, not '{value}'.");
+
+    private static List<System.Net.IPNetwork> TrustedProxies(string? value)
+    {
+        var list = new List<System.Net.IPNetwork>();
+        foreach (var entry in (value ?? string.Empty).Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (System.Net.IPNetwork.TryParse(entry, out var network))
+            {
+                list.Add(network);
+            }
+            else if (System.Net.IPAddress.TryParse(entry, out var address))
+            {
+                list.Add(new System.Net.IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128));
+            }
+            else
+            {
+                throw new SettingsException($"COFFER_TRUSTED_PROXIES must be a comma-separated list of IP addresses or CIDR ranges such as 10.0.0.0/8, not '{entry}'.");
+            }
+        }
+
+        return list;
+    }
+
+    private static int SignInRate(string? value) =>
+        value is null ? 10
+        : int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var rate) && rate is >= 1 and <= 10_000
+            ? rate
+            : throw new SettingsException($"COFFER_SIGNIN_RATE_PER_MINUTE must be a whole number from 1 to 10000, not '{value}'.");
 
     private static string DefaultDataDirectory() =>
         Path.Combine(

@@ -46,7 +46,7 @@ public sealed class TokenListTests
     public async Task List_All_AsksForRevokedTokensToo()
     {
         await using var server = await FakeTokenServer.StartAsync();
-        const string path = "/api/v1/tokens?include_revoked=true&includeRevoked=true&limit=200";
+        const string path = "/api/v1/tokens?include_revoked=true&limit=200";
         server.On("GET", path, 200, Page(null, FakeTokenServer.View("acc_gone", view =>
         {
             view["revoked"] = true;

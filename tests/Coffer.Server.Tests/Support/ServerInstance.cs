@@ -43,10 +43,11 @@ internal sealed class ServerInstance : IAsyncDisposable
 
     public static JsonSerializerOptions Json { get; } = CreateJson();
 
-    public static async Task<ServerInstance> StartAsync(ServerSettings settings)
+    /// <param name="configure">Changes to the host before it is built, e.g. a manual clock in place of TimeProvider.System.</param>
+    public static async Task<ServerInstance> StartAsync(ServerSettings settings, Action<WebApplicationBuilder>? configure = null)
     {
         var console = new StringWriter();
-        var app = await ServerHost.StartAsync(settings with { Listen = "127.0.0.1:0" }, console, CancellationToken.None);
+        var app = await ServerHost.StartAsync(settings with { Listen = "127.0.0.1:0" }, console, CancellationToken.None, configure);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         return new ServerInstance(app, settings, new Uri(address), console.ToString());
     }

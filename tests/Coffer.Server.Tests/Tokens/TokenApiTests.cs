@@ -38,7 +38,7 @@ public sealed class TokenApiTests : ServerTest
 
     public static TheoryData<string, string> WiderThanParent() => new()
     {
-        { """{"scopes":["orders:write"]}""", "scope" },
+        { """{"scopes":["audit:read"]}""", "scope" },
         { """{"scopes":["tokens:read"],"ttl_seconds":7200}""", "expire" },
         { """{"scopes":["tokens:read"],"ip_allowlist":["10.0.0.0/8"]}""", "IP ranges" },
         { """{"scopes":["tokens:read"],"max_uses":25}""", "max_uses" },

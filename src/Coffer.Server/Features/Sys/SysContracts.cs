@@ -17,10 +17,11 @@ internal sealed record StatusResponse(
     string Version,
     KeyVersions? KeyVersions);
 
-/// <summary>Shares and threshold apply to the shamir provider; the others ignore them.</summary>
-internal sealed record InitRequest(int? Shares, int? Threshold);
+/// <summary>Shares and threshold apply to the shamir provider; the others ignore them. The admin is "admin" by default.</summary>
+internal sealed record InitRequest(int? Shares, int? Threshold, string? AdminUsername);
 
-internal sealed record InitResponse(IReadOnlyList<string> Shares, string AdminToken, string AdminAccessor, string Provider, bool Sealed);
+/// <summary>The admin token is the root of the admin user's tree; with it the admin sets their first password.</summary>
+internal sealed record InitResponse(IReadOnlyList<string> Shares, string AdminToken, string AdminAccessor, string AdminUsername, string Provider, bool Sealed);
 
 /// <summary>Either one share, or <c>reset: true</c> to discard the shares given so far.</summary>
 internal sealed record UnsealRequest(string? Share, bool? Reset);

@@ -55,8 +55,13 @@ internal static class SysEndpoints
             return Problem.Result(ProblemType.AlreadyInitialized, "The vault is already initialized. Unseal it with the shares handed out at init.");
         }
 
+        if (request?.AdminUsername is { } name && Identity.IdentityEndpoints.ValidateUsername(name) is { } invalid)
+        {
+            return invalid;
+        }
+
         var (shares, threshold) = (request?.Shares ?? 5, request?.Threshold ?? 3);
-        return TypedResults.Ok(await audit.InitAsync(context, Names.Of(vault.Status.Provider), shares, threshold, () => initializer.InitializeAsync(shares, threshold, cancellationToken), cancellationToken));
+        return TypedResults.Ok(await audit.InitAsync(context, Names.Of(vault.Status.Provider), shares, threshold, () => initializer.InitializeAsync(shares, threshold, request?.AdminUsername?.Trim(), cancellationToken), cancellationToken));
     }
 
     internal static async Task<Results<Ok<StatusResponse>, ProblemHttpResult>> Unseal(UnsealRequest? request, CofferVault vault, SysAudit audit, HttpContext context, CancellationToken cancellationToken)

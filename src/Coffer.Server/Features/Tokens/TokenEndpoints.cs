@@ -49,8 +49,14 @@ internal static class TokenEndpoints
         return app;
     }
 
-    internal static async Task<Results<Created<CreatedTokenResponse>, ProblemHttpResult>> Create(CreateTokenRequest request, HttpContext http, TokenStore store, TokenTree tree, INotifier notifier, CancellationToken cancellationToken)
+    internal static async Task<Results<Created<CreatedTokenResponse>, ProblemHttpResult>> Create(CreateTokenRequest request, HttpContext http, TokenStore store, TokenTree tree, INotifier notifier, Identity.StepUp stepUp, CancellationToken cancellationToken)
     {
+        // Step-up (DESIGN §4): a token that can trade is created only with a fresh one-time code.
+        if (request.Scopes?.Contains(Scopes.OrdersWrite, StringComparer.Ordinal) == true && await stepUp.VerifyAsync(http, cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+
         var user = http.User;
         var caller = await CallerAsync(user, store, cancellationToken);
         var ipAllowlist = new List<System.Net.IPNetwork>();

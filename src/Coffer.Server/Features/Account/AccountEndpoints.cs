@@ -1,0 +1,74 @@
+using System.Security.Claims;
+using Coffer.Server.Data;
+using Coffer.Server.Features.Identity;
+using Coffer.Server.Features.Tokens;
+using Coffer.Server.Problems;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Coffer.Server.Features.Account;
+
+internal sealed record FreezeResponse(DateTimeOffset FrozenAt, int Revoked);
+
+/// <summary>POST /api/v1/account/unfreeze: the password and a second factor, since every token of the user is revoked.</summary>
+internal sealed record UnfreezeRequest(string? Username, string? Password, string? TotpCode, string? RecoveryCode);
+
+/// <summary>
+/// <c>/api/v1/account</c>: a user's own break-glass (DESIGN §4). Freeze takes any live token or session of the user —
+/// one tap from a phone — and revokes every token of theirs at once on every node; while frozen nobody can sign in as
+/// them. Unfreezing needs the password and a second factor, and starts a new token tree.
+/// </summary>
+internal static class AccountEndpoints
+{
+    public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder app)
+    {
+        var account = app.MapGroup("/api/v1/account").WithTags("account");
+        account.MapPost("/freeze", Freeze).RequireAuthorization(TokenEndpoints.AuthenticatedPolicy);
+        account.MapPost("/unfreeze", Unfreeze).AllowAnonymous().RequireRateLimiting(IdentityEndpoints.RateLimitPolicy);
+        return app;
+    }
+
+    internal static async Task<Results<Ok<FreezeResponse>, ProblemHttpResult>> Freeze(ClaimsPrincipal principal, IDbContextFactory<CofferDb> factory, TokenTree tree, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var userId = IdentityEndpoints.UserId(principal);
+        var now = time.GetUtcNow();
+
+        // The flag first: from this moment sign-in is refused, so no new session can slip in while the tokens go.
+        await using (var db = await factory.CreateDbContextAsync(cancellationToken))
+        {
+            await db.Users.Where(u => u.Id == userId && u.FrozenAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(u => u.FrozenAt, now), cancellationToken);
+        }
+
+        var revoked = await tree.RevokeUserAsync(userId, cancellationToken);
+        return TypedResults.Ok(new FreezeResponse(now, revoked));
+    }
+
+    internal static async Task<Results<Ok<SessionResponse>, ProblemHttpResult, JsonHttpResult<Microsoft.AspNetCore.Mvc.ProblemDetails>>> Unfreeze(
+        UnfreezeRequest request,
+        HttpContext context,
+        Authenticator authenticator,
+        SessionIssuer sessions,
+        IDbContextFactory<CofferDb> factory,
+        CancellationToken cancellationToken)
+    {
+        var outcome = await authenticator.AuthenticateAsync(new Credentials(request.Username, request.Password, request.TotpCode, request.RecoveryCode), unfreezing: true, cancellationToken);
+        if (outcome.User is not { } user)
+        {
+            return outcome.Failure == AuthFailure.SecondFactorRequired
+                ? Problem.Result(ProblemType.SecondFactorRequired, "Unfreezing needs the password and a second factor: send totp_code (or a recovery_code).")
+                : IdentityProblems.For(context, outcome);
+        }
+
+        await using (var db = await factory.CreateDbContextAsync(cancellationToken))
+        {
+            await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(s => s.SetProperty(u => u.FrozenAt, (DateTimeOffset?)null), cancellationToken);
+        }
+
+        // Every old token stays revoked; the user starts a new tree (a new root, then this session below it).
+        var root = await sessions.CreateRootAsync(user.Id, cancellationToken);
+        user.RootAccessor = root.Accessor;
+        var session = await sessions.IssueAsync(user, SessionIssuer.Describe(context), cancellationToken);
+        return TypedResults.Ok(new SessionResponse(session.Token, session.Accessor, session.Info.ExpiresAt));
+    }
+}

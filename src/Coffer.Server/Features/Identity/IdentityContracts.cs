@@ -1,0 +1,37 @@
+namespace Coffer.Server.Features.Identity;
+
+/// <summary>POST /api/v1/auth/signin. A second factor is needed only when the account has one.</summary>
+internal sealed record SignInRequest(string? Username, string? Password, string? TotpCode, string? RecoveryCode);
+
+/// <summary>A sign-in session: the token (shown once), its accessor, and when it expires.</summary>
+internal sealed record SessionResponse(string Token, string Accessor, DateTimeOffset? ExpiresAt);
+
+/// <summary>POST /api/v1/auth/signup: with an invitation, or without one where open sign-up is on.</summary>
+internal sealed record SignUpRequest(string? Invitation, string? Username, string? Password);
+
+internal sealed record SignUpResponse(Guid UserId, string Username, IReadOnlyList<string> Roles, string Token, string Accessor, DateTimeOffset? ExpiresAt);
+
+/// <summary>POST /api/v1/auth/invitations (admins). Role defaults to trader, ttl to 7 days (at most 30).</summary>
+internal sealed record InvitationRequest(string? Role, long? TtlSeconds);
+
+/// <summary>The invitation code appears here once; it is stored only as a hash.</summary>
+internal sealed record InvitationResponse(Guid Id, string Invitation, string Role, DateTimeOffset ExpiresAt);
+
+internal sealed record SessionView(string Accessor, string? DisplayName, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, bool Current);
+
+internal sealed record SessionListResponse(IReadOnlyList<SessionView> Items);
+
+/// <summary>POST /api/v1/auth/password: sets the first password (no current one) or changes it (current one needed).</summary>
+internal sealed record PasswordRequest(string? CurrentPassword, string? NewPassword);
+
+internal sealed record PasswordResponse(string Username);
+
+internal sealed record TotpEnrolmentResponse(string Secret, string OtpauthUri, string Algorithm, int Digits, int Period);
+
+internal sealed record TotpConfirmRequest(string? Code);
+
+internal sealed record RecoveryCodesResponse(IReadOnlyList<string> RecoveryCodes);
+
+internal sealed record TwoFactorStatusResponse(bool TotpEnabled, bool TotpPending, int RecoveryCodesLeft);
+
+internal sealed record UnlockResponse(string Username, bool WasFrozen);

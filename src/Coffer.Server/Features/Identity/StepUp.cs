@@ -1,0 +1,103 @@
+using System.Globalization;
+using System.Security.Claims;
+using Coffer.Server.Problems;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Coffer.Server.Features.Identity;
+
+/// <summary>
+/// Step-up for sensitive actions (DESIGN §4, ASVS 7.5.3): besides the session or token, the request carries a fresh
+/// TOTP code of the token's owner in <c>Coffer-Step-Up: totp=123456</c>, accepted once. Endpoints opt in with
+/// <see cref="StepUpExtensions.RequireStepUp{TBuilder}"/>; an endpoint that needs it only sometimes (creating a token
+/// that can trade) calls <see cref="VerifyAsync"/> itself.
+/// </summary>
+internal sealed class StepUp(Authenticator authenticator)
+{
+    public const string Header = "Coffer-Step-Up";
+
+    /// <summary>Null when the request carries a valid, unused code of its user; otherwise the problem to answer with.</summary>
+    public async Task<ProblemHttpResult?> VerifyAsync(HttpContext context, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(context.User.FindFirstValue(ClaimTypes.NameIdentifier), out var userId))
+        {
+            return Problem.Result(ProblemType.Unauthorized, "Step-up needs a signed-in user.");
+        }
+
+        var outcome = await authenticator.StepUpAsync(userId, ParseCode(context.Request.Headers[Header].ToString()), cancellationToken);
+        return outcome.Failure switch
+        {
+            null => null,
+            AuthFailure.SecondFactorRequired => Problem.Result(ProblemType.StepUpRequired, $"Send a current code from your authenticator app as '{Header}: totp=123456'."),
+            AuthFailure.ReplayedSecondFactor => Problem.Result(ProblemType.StepUpFailed, "That code was already used. Wait for the next code (they change every 30 seconds) and try again."),
+            AuthFailure.InvalidSecondFactor => Problem.Result(ProblemType.StepUpFailed, "The code is wrong. Check the authenticator app's clock and use the current code."),
+            _ => IdentityProblems.ForStepUp(context, outcome),
+        };
+    }
+
+    /// <summary>"totp=123456" → "123456"; anything else → null (treated as no code).</summary>
+    private static string? ParseCode(string header)
+    {
+        const string prefix = "totp=";
+        var value = header.Trim();
+        return value.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) ? value[prefix.Length..].Trim() : null;
+    }
+}
+
+internal static class StepUpExtensions
+{
+    /// <summary>The endpoint runs only with a valid step-up code (see <see cref="StepUp"/>).</summary>
+    public static TBuilder RequireStepUp<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder => builder.AddEndpointFilter(async (context, next) =>
+        {
+            var stepUp = context.HttpContext.RequestServices.GetRequiredService<StepUp>();
+            return await stepUp.VerifyAsync(context.HttpContext, context.HttpContext.RequestAborted) is { } refused ? refused : await next(context);
+        });
+}
+
+/// <summary>The problem responses of failed credential checks, in one place so every endpoint words them alike.</summary>
+internal static class IdentityProblems
+{
+    /// <summary>The one answer for an unknown user and a wrong password: same status, same body.</summary>
+    public const string InvalidCredentialsDetail = "Check the username and the password. Repeated failures lock the account for a while.";
+
+    /// <summary>
+    /// The answer to a failed sign-in, written as plain JSON rather than through the problem-details service, which
+    /// adds a per-request trace id: an unknown user and a wrong password must get the very same bytes (ASVS 6.3.8),
+    /// and so must a locked real account and a locked unknown name.
+    /// </summary>
+    public static JsonHttpResult<ProblemDetails> For(HttpContext context, AuthOutcome outcome)
+    {
+        var details = Details(context, outcome);
+        details.Instance = context.Request.Path;
+        return TypedResults.Json(details, (System.Text.Json.JsonSerializerOptions?)null, Problem.ContentType, details.Status);
+    }
+
+    /// <summary>The same, as a problem result, for step-up (where the user is already known).</summary>
+    public static ProblemHttpResult ForStepUp(HttpContext context, AuthOutcome outcome) => TypedResults.Problem(Details(context, outcome));
+
+    private static ProblemDetails Details(HttpContext context, AuthOutcome outcome)
+    {
+        switch (outcome.Failure)
+        {
+            case AuthFailure.Locked:
+                var seconds = outcome.RetryAt is { } until ? Math.Max(1, (long)Math.Ceiling((until - context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow()).TotalSeconds)) : 60;
+                context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                return Problem.Details(ProblemType.AccountLocked, $"Too many failed attempts. Try again in {seconds} seconds; each further lockout lasts twice as long.");
+            case AuthFailure.Disabled:
+                return Problem.Details(ProblemType.AccountDisabled, $"After {LockoutPolicy.MaxConsecutiveFailures} failed attempts the account stays locked until an admin unlocks it (POST /api/v1/auth/users/{{username}}/unlock).");
+            case AuthFailure.SecondFactorRequired:
+                return Problem.Details(ProblemType.SecondFactorRequired, "The password is right; now send totp_code (the authenticator app's current code) or a recovery_code.");
+            case AuthFailure.InvalidSecondFactor:
+                return Problem.Details(ProblemType.InvalidSecondFactor, "The code is wrong. Check the authenticator app's clock, or use a recovery code.");
+            case AuthFailure.ReplayedSecondFactor:
+                return Problem.Details(ProblemType.InvalidSecondFactor, "That code was already used. Wait for the next code (they change every 30 seconds).");
+            case AuthFailure.Frozen:
+                return Problem.Details(ProblemType.AccountFrozen, "The account is frozen: every token was revoked. Unfreeze it with your password and a second factor at POST /api/v1/account/unfreeze.");
+            case AuthFailure.SecondFactorNotEnrolled:
+                return Problem.Details(ProblemType.SecondFactorNotEnrolled, "Enrol an authenticator app first (POST /api/v1/auth/2fa/totp, then /confirm); without a second factor an admin must unlock the account.");
+            default:
+                return Problem.Details(ProblemType.InvalidCredentials, InvalidCredentialsDetail);
+        }
+    }
+}
