@@ -122,6 +122,7 @@ internal static partial class ServerHost
         services.AddCofferRateLimits(settings.RateLimits);
         services.AddIdentityFeature(settings);
         services.AddSingleton<VaultInitializer>();
+        services.AddSingleton<SealNotifications>();
         services.AddNotifications();
         services.AddAuditFeature();
         services.AddSingleton(sp => new CofferVault(

@@ -28,8 +28,9 @@ internal static class AccountEndpoints
         return app;
     }
 
-    internal static async Task<Results<Ok<FreezeResponse>, ProblemHttpResult>> Freeze(ClaimsPrincipal principal, IDbContextFactory<CofferDb> factory, TokenTree tree, TimeProvider time, CancellationToken cancellationToken)
+    internal static async Task<Results<Ok<FreezeResponse>, ProblemHttpResult>> Freeze(HttpContext http, IDbContextFactory<CofferDb> factory, TokenTree tree, TimeProvider time, SecurityEvents events, CancellationToken cancellationToken)
     {
+        var principal = http.User;
         var userId = IdentityEndpoints.UserId(principal);
         var now = time.GetUtcNow();
 
@@ -41,6 +42,16 @@ internal static class AccountEndpoints
         }
 
         var revoked = await tree.RevokeUserAsync(userId, cancellationToken);
+
+        try
+        {
+            await events.FrozenAsync(http, userId, revoked, cancellationToken);
+        }
+        catch (Audit.AuditUnavailableException)
+        {
+            // Freeze is break-glass: it has happened by now, and a missing audit record must not turn it into an error.
+        }
+
         return TypedResults.Ok(new FreezeResponse(now, revoked));
     }
 
@@ -50,6 +61,7 @@ internal static class AccountEndpoints
         Authenticator authenticator,
         SessionIssuer sessions,
         IDbContextFactory<CofferDb> factory,
+        SecurityEvents events,
         CancellationToken cancellationToken)
     {
         var outcome = await authenticator.AuthenticateAsync(new Credentials(request.Username, request.Password, request.TotpCode, request.RecoveryCode), unfreezing: true, cancellationToken);
@@ -60,6 +72,8 @@ internal static class AccountEndpoints
                 : IdentityProblems.For(context, outcome);
         }
 
+        // Unfreezing is sensitive (DESIGN §4): recorded first, and without its record it does not happen.
+        await events.UnfrozenAsync(context, user, cancellationToken);
         await using (var db = await factory.CreateDbContextAsync(cancellationToken))
         {
             await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(s => s.SetProperty(u => u.FrozenAt, (DateTimeOffset?)null), cancellationToken);

@@ -73,6 +73,7 @@ internal static class IdentityEndpoints
         services.AddSingleton<Authenticator>();
         services.AddSingleton<SessionIssuer>();
         services.AddSingleton<StepUp>();
+        services.AddSingleton<SecurityEvents>();
         // Only the policy: the 429 answer (problem, Retry-After, RateLimit fields) is the perimeter's, for every limiter.
         services.AddRateLimiter(o =>
         {
@@ -110,14 +111,16 @@ internal static class IdentityEndpoints
         return app;
     }
 
-    internal static async Task<Results<Ok<SessionResponse>, JsonHttpResult<Microsoft.AspNetCore.Mvc.ProblemDetails>>> SignIn(SignInRequest request, HttpContext context, Authenticator authenticator, SessionIssuer sessions, CancellationToken cancellationToken)
+    internal static async Task<Results<Ok<SessionResponse>, JsonHttpResult<Microsoft.AspNetCore.Mvc.ProblemDetails>>> SignIn(SignInRequest request, HttpContext context, Authenticator authenticator, SessionIssuer sessions, SecurityEvents events, CancellationToken cancellationToken)
     {
         var outcome = await authenticator.AuthenticateAsync(new Credentials(request.Username, request.Password, request.TotpCode, request.RecoveryCode), unfreezing: false, cancellationToken);
         if (outcome.User is not { } user)
         {
+            await events.SignInRefusedAsync(context, request.Username, outcome.Failure, cancellationToken);
             return IdentityProblems.For(context, outcome);
         }
 
+        await events.SignedInAsync(context, user, cancellationToken);
         var session = await sessions.IssueAsync(user, SessionIssuer.Describe(context), cancellationToken);
         return TypedResults.Ok(new SessionResponse(session.Token, session.Accessor, session.Info.ExpiresAt));
     }

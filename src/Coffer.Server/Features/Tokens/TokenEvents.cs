@@ -24,6 +24,22 @@ internal sealed partial class TokenEvents(ServerSettings settings, IServiceProvi
     /// <summary>Whether a cached token may be served: always with SQLite; with PostgreSQL only while listening.</summary>
     public bool CacheIsSafe => settings.Storage == StorageProvider.Sqlite || _listening;
 
+    /// <summary>Tells every other node sharing the PostgreSQL database to seal too (no-op with SQLite: one node).</summary>
+    public async Task PublishSealAsync(CancellationToken cancellationToken)
+    {
+        if (settings.Storage != StorageProvider.Postgres)
+        {
+            return;
+        }
+
+        await using var connection = new NpgsqlConnection(settings.PostgresConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var notify = new NpgsqlCommand("SELECT pg_notify(@channel, @payload)", connection);
+        notify.Parameters.AddWithValue("channel", Channel);
+        notify.Parameters.AddWithValue("payload", Sealed);
+        await notify.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     /// <summary>Called after a revocation committed on this node.</summary>
     public void RevokedLocally() => Interlocked.Increment(ref _generation);
 

@@ -1,0 +1,102 @@
+using Coffer.Server.Data;
+using Coffer.Server.Features.Audit;
+using Coffer.Server.Features.Notifications;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace Coffer.Server.Features.Identity;
+
+/// <summary>
+/// What happens around sign-in, told to the audit log and to the user (DESIGN §4 notifications): sign-in from a new
+/// device or address, password right but second factor wrong, freeze and unfreeze. A device is the pair of client
+/// address and user agent; it is only ever stored as the audit log's HMAC of that pair.
+/// </summary>
+internal sealed class SecurityEvents(AuditLog audit, INotifier notifier, IDbContextFactory<CofferDb> factory, ILookupNormalizer normalizer)
+{
+    /// <summary>Records a successful sign-in; tells the user when it came from a device not seen before.</summary>
+    public async Task SignedInAsync(HttpContext http, CofferUser user, CancellationToken cancellationToken)
+    {
+        var device = Device(http);
+        var fingerprint = await audit.HmacAsync(device, cancellationToken);
+        bool known;
+        await using (var db = await factory.CreateDbContextAsync(cancellationToken))
+        {
+            known = await db.Table<AuditRecordRow>().AsNoTracking()
+                .AnyAsync(r => r.UserId == user.Id && r.Action == "auth.signin" && r.Details.Contains(fingerprint), cancellationToken);
+        }
+
+        // Required: a sign-in that cannot be recorded does not hand out a session.
+        await audit.AppendAsync(Entry(http, "auth.signin", AuditOutcome.Success, user).WithSensitive("device", device).With("new_device", !known), cancellationToken);
+        if (!known)
+        {
+            await notifier.NotifyAsync(
+                user.Id,
+                NotificationKind.SigninNewDevice,
+                "New sign-in to your Coffer account",
+                $"Someone signed in as {user.UserName} from {http.Connection.RemoteIpAddress} ({Agent(http)}), a device or address not seen before. If this was not you, freeze your account now.",
+                new Dictionary<string, string> { ["client_ip"] = http.Connection.RemoteIpAddress?.ToString() ?? "unknown" },
+                cancellationToken);
+        }
+    }
+
+    /// <summary>Records a refused sign-in; when the password was right but the second factor not, tells the user.</summary>
+    public async Task SignInRefusedAsync(HttpContext http, string? username, AuthFailure? failure, CancellationToken cancellationToken)
+    {
+        CofferUser? user = null;
+        if (failure is AuthFailure.InvalidSecondFactor or AuthFailure.ReplayedSecondFactor && username is { Length: > 0 })
+        {
+            var normalized = normalizer.NormalizeName(username);
+            await using var db = await factory.CreateDbContextAsync(cancellationToken);
+            user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.NormalizedUserName == normalized, cancellationToken);
+        }
+
+        try
+        {
+            var entry = Entry(http, "auth.signin.failed", AuditOutcome.Denied, user).With("reason", failure?.ToString());
+            await audit.AppendAsync(username is { Length: > 0 } ? entry.WithSensitive("username", username) : entry, cancellationToken);
+        }
+        catch (AuditUnavailableException)
+        {
+            // The attempt is refused either way; what matters is that nothing was let through.
+        }
+
+        if (user is not null)
+        {
+            await notifier.NotifyAsync(
+                user.Id,
+                NotificationKind.SigninSecondFactorFailed,
+                "Your password was used, but the second factor was wrong",
+                $"Someone signed in as {user.UserName} with the right password from {http.Connection.RemoteIpAddress}, and failed the second factor. If this was not you, your password is known: change it and consider freezing your account.",
+                new Dictionary<string, string> { ["client_ip"] = http.Connection.RemoteIpAddress?.ToString() ?? "unknown" },
+                cancellationToken);
+        }
+    }
+
+    public async Task FrozenAsync(HttpContext http, Guid userId, int revoked, CancellationToken cancellationToken)
+    {
+        await audit.AppendAsync(Entry(http, "account.freeze", AuditOutcome.Success, null).With("revoked", revoked), cancellationToken);
+        await notifier.NotifyAsync(userId, NotificationKind.AccountFrozen, "Your Coffer account was frozen", $"Every session and token ({revoked} in all) was revoked; trading is blocked until you unfreeze with your password and second factor.", null, cancellationToken);
+    }
+
+    public async Task UnfrozenAsync(HttpContext http, CofferUser user, CancellationToken cancellationToken)
+    {
+        await audit.AppendAsync(Entry(http, "account.unfreeze", AuditOutcome.Success, user), cancellationToken);
+        await notifier.NotifyAsync(user.Id, NotificationKind.AccountUnfrozen, "Your Coffer account was unfrozen", $"{user.UserName} unfroze the account from {http.Connection.RemoteIpAddress} with password and second factor.", null, cancellationToken);
+    }
+
+    private static AuditEntry Entry(HttpContext http, string action, AuditOutcome outcome, CofferUser? user)
+    {
+        var entry = AuditEntry.For(http, action, outcome);
+        return user is null || entry.UserId is not null
+            ? entry
+            : new AuditEntry(action, outcome) { Actor = entry.Actor, UserId = user.Id, ClientIp = entry.ClientIp };
+    }
+
+    private static string Device(HttpContext http) => $"{http.Connection.RemoteIpAddress}|{Agent(http)}";
+
+    private static string Agent(HttpContext http)
+    {
+        var agent = http.Request.Headers.UserAgent.ToString();
+        return agent.Length > 200 ? agent[..200] : agent.Length == 0 ? "no user agent" : agent;
+    }
+}
