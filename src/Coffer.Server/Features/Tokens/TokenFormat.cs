@@ -16,7 +16,10 @@ internal static class TokenFormat
     private const int RandomChars = 43; // ceil(256 / log2(62))
     private const int ChecksumChars = 6; // 32 bits in base62
 
-    public static readonly IReadOnlySet<string> Kinds = new HashSet<string>(StringComparer.Ordinal) { "trader", "session", "api", "credential", "oauth", "wrap" };
+    private static readonly string[] KindList = ["trader", "session", "api", "credential", "oauth", "wrap"];
+    private static readonly System.Buffers.SearchValues<char> Base62Chars = System.Buffers.SearchValues.Create(Alphabet);
+
+    public static readonly IReadOnlySet<string> Kinds = new HashSet<string>(KindList, StringComparer.Ordinal);
 
     /// <summary>Mints a new token of <paramref name="kind"/>.</summary>
     public static string Create(string kind)
@@ -41,7 +44,10 @@ internal static class TokenFormat
         return "acc_" + Base62(random, 22);
     }
 
-    /// <summary>True when <paramref name="token"/> has the shape and a valid checksum; <paramref name="kind"/> is its kind.</summary>
+    /// <summary>
+    /// True when <paramref name="token"/> has the shape and a valid checksum; <paramref name="kind"/> is its kind.
+    /// Runs on every authenticated request, so it works on spans and allocates nothing but the kind it returns.
+    /// </summary>
     public static bool TryParse(string? token, out string kind)
     {
         kind = string.Empty;
@@ -50,20 +56,30 @@ internal static class TokenFormat
             return false;
         }
 
-        var parts = token.Split('_');
-        if (parts.Length != 4 || !Kinds.Contains(parts[1]) || parts[2].Length != RandomChars || parts[3].Length != ChecksumChars
-            || !parts[2].All(IsBase62) || !parts[3].All(IsBase62))
+        var afterPrefix = token.AsSpan(Prefix.Length);
+        var kindLength = afterPrefix.IndexOf('_');
+        if (kindLength <= 0 || KindOf(afterPrefix[..kindLength]) is not { } found)
         {
             return false;
         }
 
-        var body = token[..^(ChecksumChars + 1)];
-        if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Checksum(body)), Encoding.ASCII.GetBytes(parts[3])))
+        var rest = afterPrefix[(kindLength + 1)..];
+        if (rest.Length != RandomChars + 1 + ChecksumChars || rest[RandomChars] != '_'
+            || rest[..RandomChars].ContainsAnyExcept(Base62Chars) || rest[(RandomChars + 1)..].ContainsAnyExcept(Base62Chars))
         {
             return false;
         }
 
-        kind = parts[1];
+        Span<char> expected = stackalloc char[ChecksumChars];
+        Checksum(token.AsSpan(0, token.Length - ChecksumChars - 1), expected);
+        if (!CryptographicOperations.FixedTimeEquals(
+            System.Runtime.InteropServices.MemoryMarshal.AsBytes(expected),
+            System.Runtime.InteropServices.MemoryMarshal.AsBytes(rest[(RandomChars + 1)..])))
+        {
+            return false;
+        }
+
+        kind = found;
         return true;
     }
 
@@ -72,12 +88,38 @@ internal static class TokenFormat
 
     private static string Checksum(string body)
     {
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(Encoding.ASCII.GetBytes(body), hash);
-        return Base62(hash[..4], ChecksumChars);
+        Span<char> checksum = stackalloc char[ChecksumChars];
+        Checksum(body, checksum);
+        return new string(checksum);
     }
 
-    private static bool IsBase62(char c) => char.IsAsciiLetterOrDigit(c);
+    /// <summary>The first 32 bits of SHA-256 over the ASCII body, as six base62 digits (big-endian, zero-padded).</summary>
+    private static void Checksum(ReadOnlySpan<char> body, Span<char> destination)
+    {
+        Span<byte> ascii = stackalloc byte[128];
+        var length = Encoding.ASCII.GetBytes(body, ascii);
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(ascii[..length], hash);
+        var value = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(hash);
+        for (var i = ChecksumChars - 1; i >= 0; i--)
+        {
+            destination[i] = Alphabet[(int)(value % 62)];
+            value /= 62;
+        }
+    }
+
+    private static string? KindOf(ReadOnlySpan<char> text)
+    {
+        foreach (var kind in KindList)
+        {
+            if (text.SequenceEqual(kind))
+            {
+                return kind;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>Big-endian base62 of <paramref name="bytes"/>, left-padded to <paramref name="length"/> characters.</summary>
     private static string Base62(ReadOnlySpan<byte> bytes, int length)
