@@ -81,7 +81,7 @@ internal static class AuditHttp
 
     /// <summary>A live token of the given scopes for a new user.</summary>
     public static async Task<(string Token, string Accessor)> TokenAsync(this ServerInstance server, params string[] scopes) =>
-        await server.Services.GetRequiredService<TokenStore>().CreateAsync("api", Guid.NewGuid(), parentAccessor: null, scopes, expiresAt: null, default);
+        await server.InsertAsync(Guid.NewGuid(), scopes);
 
     public static async Task<string> AccessorAsync(this ServerInstance server, string token) =>
         (await server.Services.GetRequiredService<TokenStore>().AuthenticateAsync(token, null, default)).Info!.Accessor;

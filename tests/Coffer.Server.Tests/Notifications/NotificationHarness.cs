@@ -88,8 +88,7 @@ internal sealed class NotificationHarness : IAsyncDisposable
     public async Task<(string Token, Guid UserId)> CreateUserTokenAsync(Guid? userId = null, params string[] scopes)
     {
         var user = userId ?? Guid.NewGuid();
-        var (token, _) = await Server.Services.GetRequiredService<TokenStore>().CreateAsync(
-            "api", user, null, scopes.Length == 0 ? [NotificationEndpoints.ReadScope, NotificationEndpoints.WriteScope] : scopes, null, default);
+        var (token, _) = await Server.InsertAsync(user, scopes.Length == 0 ? [NotificationEndpoints.ReadScope, NotificationEndpoints.WriteScope] : scopes);
         return (token, user);
     }
 

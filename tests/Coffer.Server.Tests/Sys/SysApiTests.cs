@@ -158,8 +158,7 @@ public sealed class SysApiTests : ServerTest
     public async Task Seal_TokenWithoutSealScope_403()
     {
         await Server.InitAndUnsealAsync();
-        var tokens = (Coffer.Server.Features.Tokens.TokenStore)Server.Services.GetService(typeof(Coffer.Server.Features.Tokens.TokenStore))!;
-        var (token, _) = await tokens.CreateAsync("api", Guid.NewGuid(), null, ["portfolio:read"], null, default);
+        var (token, _) = await Server.InsertAsync(Guid.NewGuid(), ["portfolio:read"]);
 
         using var response = await Server.PostJsonAsync("/api/v1/sys/seal", null, token);
 
@@ -171,8 +170,7 @@ public sealed class SysApiTests : ServerTest
     public async Task Seal_ExpiredToken_401()
     {
         await Server.InitAndUnsealAsync();
-        var tokens = (Coffer.Server.Features.Tokens.TokenStore)Server.Services.GetService(typeof(Coffer.Server.Features.Tokens.TokenStore))!;
-        var (token, _) = await tokens.CreateAsync("api", Guid.NewGuid(), null, ["sys:seal"], DateTimeOffset.UtcNow.AddSeconds(-1), default);
+        var (token, _) = await Server.InsertAsync(Guid.NewGuid(), ["sys:seal"], DateTimeOffset.UtcNow.AddSeconds(-1));
 
         using var response = await Server.PostJsonAsync("/api/v1/sys/seal", null, token);
 

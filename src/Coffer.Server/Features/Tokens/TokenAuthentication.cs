@@ -15,7 +15,8 @@ internal sealed class TokenAuthenticationHandler(
     UrlEncoder encoder,
     TokenStore tokens,
     Notifications.INotifier notifier,
-    Audit.AuditLog audit)
+    Audit.AuditLog audit,
+    IpDeniedNotices notices)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "CofferToken";
@@ -44,6 +45,11 @@ internal sealed class TokenAuthenticationHandler(
         if (lookup.IpDenied is { } denied)
         {
             Context.Items[IpDeniedItem] = denied;
+            if (!notices.ShouldRecord(denied.Accessor, Context.Connection.RemoteIpAddress?.ToString() ?? "unknown"))
+            {
+                return AuthenticateResult.Fail("The token may not be used from this address.");
+            }
+
             try
             {
                 await audit.AppendAsync(

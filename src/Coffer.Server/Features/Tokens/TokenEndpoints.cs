@@ -26,6 +26,7 @@ internal static class TokenEndpoints
         services.AddHostedService(sp => sp.GetRequiredService<TokenEvents>());
         services.AddSingleton<TokenStore>();
         services.AddSingleton<TokenTree>();
+        services.AddSingleton<IpDeniedNotices>();
         services.AddSingleton<AccessLogWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<AccessLogWriter>());
         return services;

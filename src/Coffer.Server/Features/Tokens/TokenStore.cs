@@ -49,9 +49,6 @@ internal sealed class TokenStore(IDbContextFactory<CofferDb> factory, TimeProvid
     private static readonly TimeSpan CacheTtl = TimeSpan.FromSeconds(30);
     private readonly ConcurrentDictionary<string, CachedToken> _cache = new(StringComparer.Ordinal);
 
-    /// <summary>The scopes of the initial admin token: the root of the admin's tree may do everything.</summary>
-    public static IReadOnlyList<string> AdminScopes => Scopes.AdminRoot;
-
     /// <summary>
     /// Stores a new token row (the caller minted and validated it) and returns its value once. <paramref name="alsoInTransaction"/>
     /// runs in the same transaction (the audit record of the creation): if it fails, the token was never created.
@@ -69,25 +66,6 @@ internal sealed class TokenStore(IDbContextFactory<CofferDb> factory, TimeProvid
 
         await transaction.CommitAsync(cancellationToken);
         return new IssuedToken(token, row.Accessor, TokenInfo.From(row));
-    }
-
-    /// <summary>Creates a root token with no parent. Only for the initial admin and for each user's trader token.</summary>
-    public async Task<(string Token, string Accessor)> CreateAsync(string kind, Guid userId, string? parentAccessor, IEnumerable<string> scopes, DateTimeOffset? expiresAt, CancellationToken cancellationToken)
-    {
-        var token = TokenFormat.Create(kind);
-        var row = new TokenRow
-        {
-            Accessor = TokenFormat.CreateAccessor(),
-            TokenHash = TokenFormat.Hash(token),
-            Kind = kind,
-            UserId = userId,
-            ParentAccessor = parentAccessor,
-            Scopes = string.Join(' ', scopes),
-            CreatedAt = time.GetUtcNow(),
-            ExpiresAt = expiresAt,
-        };
-        var issued = await InsertAsync(row, token, cancellationToken);
-        return (issued.Token, issued.Accessor);
     }
 
     public async Task DeleteAsync(string accessor, CancellationToken cancellationToken)
