@@ -108,6 +108,12 @@ public sealed class TwoProcessClusterTests
                     ["COFFER_STORAGE"] = "postgres",
                     ["COFFER_POSTGRES"] = nodes._database.ConnectionString,
                     ["COFFER_KEY_PROVIDER"] = "shamir",
+
+                    // The polling below is tight on purpose; the rate limits are tested elsewhere and must not answer for B.
+                    ["COFFER_RATE_LIMIT_INTERACTIVE"] = "100000",
+                    ["COFFER_RATE_LIMIT_API"] = "100000",
+                    ["COFFER_RATE_LIMIT_ANONYMOUS"] = "100000",
+                    ["COFFER_RATE_LIMIT_PER_IP"] = "100000",
                 };
 
                 // A first: it applies the migrations; B then finds the schema current.
