@@ -194,7 +194,8 @@ internal sealed partial class ServerProcess : IDisposable
 
         lock (_output)
         {
-            _output.Append(stream).Append("> ").AppendLine(line);
+            // Kept for failure messages, so a token a dev-mode server prints is not kept with it.
+            _output.Append(stream).Append("> ").AppendLine(line.Contains("COFFER_TOKEN=", StringComparison.Ordinal) ? "(a line with a token, not kept)" : line);
         }
 
         if (Listening().Match(line) is { Success: true } match)
