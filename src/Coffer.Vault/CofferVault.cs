@@ -195,6 +195,8 @@ internal sealed partial class CofferVault : IDisposable
         await _gate.WaitAsync(cancellationToken);
         try
         {
+            // Another node on the same database may have run init after this one loaded: look again before refusing.
+            _state ??= await _store.LoadStateAsync(cancellationToken);
             var state = _state ?? throw new VaultException(VaultError.NotInitialized, "The vault is not initialized; run init first.");
             if (state.Provider != KeyProviderKind.Shamir)
             {

@@ -53,6 +53,9 @@ internal static partial class ServerHost
         try
         {
             await app.Services.GetRequiredService<CofferVault>().LoadAsync(cancellationToken);
+
+            // The file and PKCS#11 providers unseal on load, without shares; that unseal is audited like any other.
+            await app.Services.GetRequiredService<SysAudit>().AutoUnsealedAsync(cancellationToken);
             await app.StartAsync(cancellationToken);
         }
         catch
@@ -77,7 +80,7 @@ internal static partial class ServerHost
         {
             // Dev mode gets a newcomer to a working server in one command, as Vault's -dev does: init happens here and
             // the admin token is shown once, on this console only.
-            var init = await app.Services.GetRequiredService<VaultInitializer>().InitializeAsync(0, 0, adminUsername: null, cancellationToken);
+            var init = await app.Services.GetRequiredService<VaultInitializer>().InitializeAsync(caller: null, 0, 0, adminUsername: null, cancellationToken);
             await console.WriteLineAsync($"Initialized the development vault. Admin token (shown once; it is the root of the admin's token tree):");
             await console.WriteLineAsync($"  export COFFER_TOKEN={init.AdminToken}");
             await console.WriteLineAsync($"The admin user is '{init.AdminUsername}', without a password until you set one with that token: coffer login --set-password");

@@ -14,7 +14,7 @@ internal static class StartupFailure
 {
     public static string? Describe(Exception exception, ServerSettings settings) => exception switch
     {
-        SettingsException or MigrationException or VaultException => exception.Message,
+        SettingsException or MigrationException or VaultException or Features.Audit.AuditUnavailableException => exception.Message,
         IOException { InnerException: AddressInUseException } =>
             $"{settings.Listen} is already in use: is another coffer server running? Stop it, or choose another address with --listen.",
         Pkcs11Exception hsm => $"The HSM refused: {hsm.Message}. Check COFFER_PKCS11_LIBRARY, COFFER_PKCS11_TOKEN and COFFER_PKCS11_PIN.",

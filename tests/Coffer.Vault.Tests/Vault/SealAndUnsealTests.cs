@@ -174,6 +174,23 @@ public sealed class SealAndUnsealTests : IDisposable
     }
 
     [Fact]
+    public async Task Unseal_NodeLoadedBeforeAnotherNodeRanInit_FindsTheStateAndUnseals()
+    {
+        var early = _harness.Start();
+        await early.LoadAsync(default);
+        Assert.False(early.Status.Initialized);
+        var init = await _harness.Start().InitializeAsync(3, 2, default);
+
+        foreach (var share in init.Shares!.Take(2))
+        {
+            await early.SubmitShareAsync(share, default);
+        }
+
+        Assert.False(early.IsSealed);
+        Assert.True(early.Status.Initialized);
+    }
+
+    [Fact]
     public async Task Restart_FileProvider_ComesUpUnsealed()
     {
         var vault = _harness.Start(KeyProviderKind.File);

@@ -39,10 +39,11 @@ internal sealed partial class SysAudit(AuditLog log, SysAuditSink sink, CofferVa
         await RecordBestEffortAsync(AuditEntry.For(http, "sys.seal", AuditOutcome.Success));
     }
 
-    public async Task<T> InitAsync<T>(HttpContext http, string provider, int shares, int threshold, Func<Task<T>> init, CancellationToken cancellationToken)
+    /// <param name="http">The request that asked for init, or null when the server does it itself (dev mode): actor <c>system</c>.</param>
+    public async Task<T> InitAsync<T>(HttpContext? http, string provider, int shares, int threshold, Func<Task<T>> init, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(init);
-        var entry = AuditEntry.For(http, "sys.init", AuditOutcome.Success).With("provider", provider).With("shares", shares).With("threshold", threshold);
+        var entry = Entry(http, "sys.init", AuditOutcome.Success).With("provider", provider).With("shares", shares).With("threshold", threshold);
         await log.AppendAsync(entry, cancellationToken);
         try
         {
@@ -50,7 +51,7 @@ internal sealed partial class SysAudit(AuditLog log, SysAuditSink sink, CofferVa
         }
         catch (AuditUnavailableException)
         {
-            await RecordFailureAsync(AuditEntry.For(http, "sys.init", AuditOutcome.Failure).With("error", "audit-sink-unavailable"), toSink: false);
+            await RecordFailureAsync(Entry(http, "sys.init", AuditOutcome.Failure).With("error", "audit-sink-unavailable"), toSink: false);
             throw;
         }
 
@@ -60,7 +61,38 @@ internal sealed partial class SysAudit(AuditLog log, SysAuditSink sink, CofferVa
         }
         catch (Exception ex)
         {
-            await RecordFailureAsync(AuditEntry.For(http, "sys.init", AuditOutcome.Failure).With("error", Describe(ex)), toSink: true);
+            await RecordFailureAsync(Entry(http, "sys.init", AuditOutcome.Failure).With("error", Describe(ex)), toSink: true);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Records the unseal the vault did on its own at start (the file and PKCS#11 providers need no shares): a
+    /// <c>sys.unseal</c> by <c>system</c> in the sink and the log, as a completed share unseal gets. Like that one it
+    /// fails closed: if either record cannot be written, the vault is sealed again and the error propagates.
+    /// </summary>
+    public async Task AutoUnsealedAsync(CancellationToken cancellationToken)
+    {
+        var status = vault.Status;
+        if (!status.Initialized || status.Sealed)
+        {
+            return;
+        }
+
+        var done = new AuditEntry("sys.unseal", AuditOutcome.Success)
+            .With("provider", Names.Of(status.Provider))
+            .With("automatic", true)
+            .With("root_key_version", status.RootKeyVersion);
+        try
+        {
+            await sink.WriteAsync(done, cancellationToken);
+            await log.AppendAsync(done, cancellationToken);
+        }
+        catch (AuditUnavailableException ex)
+        {
+            await vault.SealAsync(CancellationToken.None);
+            LogResealed(logger, ex);
+            await RecordBestEffortAsync(new AuditEntry("sys.seal", AuditOutcome.Success).With("reason", "unseal could not be audited"));
             throw;
         }
     }
@@ -151,6 +183,9 @@ internal sealed partial class SysAudit(AuditLog log, SysAuditSink sink, CofferVa
             LogRecordFailed(logger, "sys.unseal.reset", ex);
         }
     }
+
+    private static AuditEntry Entry(HttpContext? http, string action, AuditOutcome outcome) =>
+        http is null ? new AuditEntry(action, outcome) : AuditEntry.For(http, action, outcome);
 
     private static string Describe(Exception exception) =>
         exception is VaultException vault ? ProblemExceptionHandler.ForVault(vault.Code).Slug : exception.GetType().Name;

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Coffer.Server.Data;
+using Coffer.Server.Features.Tokens;
 using Microsoft.EntityFrameworkCore;
 
 namespace Coffer.Server.Features.Notifications;
@@ -65,7 +66,20 @@ internal sealed partial class Notifier(IDbContextFactory<CofferDb> factory, Time
             CreatedAt = now,
         });
         db.AddRange(deliveries);
-        await db.SaveChangesAsync(cancellationToken);
+        if (deliveries.Count > 0 && db.Database.IsNpgsql())
+        {
+            // Every node's dispatcher hears of the new deliveries at commit (LISTEN/NOTIFY), not at its next poll, so
+            // a busy or stopped dispatcher on this node does not hold them up; the poll stays as the fallback.
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+            await db.Database.ExecuteSqlAsync($"SELECT pg_notify({TokenEvents.Channel}, {TokenEvents.Outbox})", cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        else
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
         if (deliveries.Count > 0)
         {
             dispatcher.Wake();

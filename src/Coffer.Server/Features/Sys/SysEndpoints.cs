@@ -48,7 +48,7 @@ internal static class SysEndpoints
     internal static Ok<StatusResponse> Status(CofferVault vault, HttpContext context) =>
         TypedResults.Ok(ToResponse(vault.Status, context.User.HasClaim(TokenAuthenticationHandler.ScopeClaim, StatusScope)));
 
-    internal static async Task<Results<Ok<InitResponse>, ProblemHttpResult>> Init(InitRequest? request, CofferVault vault, VaultInitializer initializer, SysAudit audit, HttpContext context, CancellationToken cancellationToken)
+    internal static async Task<Results<Ok<InitResponse>, ProblemHttpResult>> Init(InitRequest? request, CofferVault vault, VaultInitializer initializer, HttpContext context, CancellationToken cancellationToken)
     {
         if (vault.Status.Initialized)
         {
@@ -61,7 +61,7 @@ internal static class SysEndpoints
         }
 
         var (shares, threshold) = (request?.Shares ?? 5, request?.Threshold ?? 3);
-        return TypedResults.Ok(await audit.InitAsync(context, Names.Of(vault.Status.Provider), shares, threshold, () => initializer.InitializeAsync(shares, threshold, request?.AdminUsername?.Trim(), cancellationToken), cancellationToken));
+        return TypedResults.Ok(await initializer.InitializeAsync(context, shares, threshold, request?.AdminUsername?.Trim(), cancellationToken));
     }
 
     internal static async Task<Results<Ok<StatusResponse>, ProblemHttpResult>> Unseal(UnsealRequest? request, CofferVault vault, SysAudit audit, HttpContext context, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using Coffer.Server.Features.Audit;
 using Coffer.Server.Features.Identity;
 using Coffer.Server.Features.Tokens;
 using Coffer.Vault;
@@ -11,12 +12,18 @@ namespace Coffer.Server.Features.Sys;
 /// that token is what lets the admin set the first password (<c>POST /api/v1/auth/password</c>, or
 /// <c>coffer login --set-password</c>): the token already is the admin's strongest credential, so no second one-time
 /// secret is handed out and none can leak.
+/// <para>Every init, the API's and dev mode's own, goes through <see cref="InitializeAsync"/> and so through
+/// <see cref="SysAudit.InitAsync"/>: recorded write-ahead in the audit log and audit/sys.log, or not done.</para>
 /// </summary>
-internal sealed class VaultInitializer(CofferVault vault, IServiceScopeFactory scopes, SessionIssuer sessions, TokenStore tokens, TimeProvider time)
+internal sealed class VaultInitializer(CofferVault vault, IServiceScopeFactory scopes, SessionIssuer sessions, TokenStore tokens, SysAudit audit, TimeProvider time)
 {
     public const string DefaultAdminUsername = "admin";
 
-    public async Task<InitResponse> InitializeAsync(int shares, int threshold, string? adminUsername, CancellationToken cancellationToken)
+    /// <param name="caller">The request that asked for init; null when the server initializes itself (dev mode).</param>
+    public Task<InitResponse> InitializeAsync(HttpContext? caller, int shares, int threshold, string? adminUsername, CancellationToken cancellationToken) =>
+        audit.InitAsync(caller, Names.Of(vault.Status.Provider), shares, threshold, () => CreateAdminAndInitializeAsync(shares, threshold, adminUsername, cancellationToken), cancellationToken);
+
+    private async Task<InitResponse> CreateAdminAndInitializeAsync(int shares, int threshold, string? adminUsername, CancellationToken cancellationToken)
     {
         // The admin and their root token are stored before the vault is initialized and removed again if init fails,
         // so an initialized vault always has its admin. The token's value is returned only after both succeeded.

@@ -5,7 +5,8 @@ using Npgsql;
 namespace Coffer.Server.Features.Tokens;
 
 /// <summary>
-/// What every node must hear at once (DESIGN §8): revocations, which invalidate every node's token cache, and seal.
+/// What every node must hear at once (DESIGN §8): revocations, which invalidate every node's token cache, seal, and
+/// new notification deliveries in the outbox, which wake every node's dispatcher (its poll is only the fallback).
 /// On PostgreSQL these travel by LISTEN/NOTIFY; a node whose listening connection is down stops trusting its cache
 /// (fail closed) until it is back. With SQLite there is one node and the events are local.
 /// </summary>
@@ -14,6 +15,7 @@ internal sealed partial class TokenEvents(ServerSettings settings, IServiceProvi
     public const string Channel = "coffer_events";
     public const string Revoked = "revoked";
     public const string Sealed = "sealed";
+    public const string Outbox = "outbox";
 
     private long _generation;
     private volatile bool _listening;
@@ -100,6 +102,9 @@ internal sealed partial class TokenEvents(ServerSettings settings, IServiceProvi
                 break;
             case Sealed:
                 _ = services.GetRequiredService<CofferVault>().SealAsync(CancellationToken.None);
+                break;
+            case Outbox:
+                services.GetService<Notifications.NotificationDispatcher>()?.Wake();
                 break;
         }
     }
