@@ -96,6 +96,29 @@ internal sealed partial class CofferVault : IDisposable
     }
 
     /// <summary>
+    /// Whether the vault is initialized, reading the store again while this node has not seen an init: another node on
+    /// the same database may have run it after this one loaded.
+    /// </summary>
+    public async Task<bool> RefreshInitializedAsync(CancellationToken cancellationToken)
+    {
+        if (_state is not null)
+        {
+            return true;
+        }
+
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            _state ??= await _store.LoadStateAsync(cancellationToken);
+            return _state is not null;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
     /// Creates the unseal key and the first root key. For Shamir the shares are returned once and never stored, and the
     /// vault stays sealed until they are given back; the other providers come up unsealed.
     /// </summary>

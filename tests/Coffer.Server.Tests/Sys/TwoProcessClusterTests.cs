@@ -123,6 +123,21 @@ public sealed class TwoProcessClusterTests
                 nodes.AdminToken = init.GetProperty("admin_token").GetString()!;
                 var shares = init.GetProperty("shares").EnumerateArray().Select(s => s.GetString()!).Take(2).ToList();
 
+                // B loaded before the init: it must see it now, and refuse a second init before writing anything.
+                Assert.True((await nodes.B.HealthAsync()).GetProperty("initialized").GetBoolean(), $"node B does not see A's init.\n{nodes.B.Output}");
+                using (var again = await nodes.B.SendAsync(HttpMethod.Post, "/api/v1/sys/init", new { shares = 3, threshold = 2, admin_username = "intruder" }))
+                {
+                    Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+                    Assert.Contains("already-initialized", await again.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+                }
+
+                await using (var connection = new Npgsql.NpgsqlConnection(nodes._database.ConnectionString))
+                {
+                    await connection.OpenAsync();
+                    await using var count = new Npgsql.NpgsqlCommand("SELECT COUNT(*) FROM users", connection);
+                    Assert.Equal(1L, await count.ExecuteScalarAsync());
+                }
+
                 // The root material is in the shared database; each node unseals it with the same quorum.
                 foreach (var node in new[] { nodes.A, nodes.B })
                 {

@@ -39,18 +39,23 @@ internal static class SysEndpoints
         return app;
     }
 
-    internal static Ok<HealthResponse> Health(CofferVault vault)
+    internal static async Task<Ok<HealthResponse>> Health(CofferVault vault, CancellationToken cancellationToken)
     {
+        // Until this node has seen an init, look at the store again: another node may have run it.
+        await vault.RefreshInitializedAsync(cancellationToken);
         var status = vault.Status;
         return TypedResults.Ok(new HealthResponse("ok", status.Initialized, status.Sealed, Version));
     }
 
-    internal static Ok<StatusResponse> Status(CofferVault vault, HttpContext context) =>
-        TypedResults.Ok(ToResponse(vault.Status, context.User.HasClaim(TokenAuthenticationHandler.ScopeClaim, StatusScope)));
+    internal static async Task<Ok<StatusResponse>> Status(CofferVault vault, HttpContext context, CancellationToken cancellationToken)
+    {
+        await vault.RefreshInitializedAsync(cancellationToken);
+        return TypedResults.Ok(ToResponse(vault.Status, context.User.HasClaim(TokenAuthenticationHandler.ScopeClaim, StatusScope)));
+    }
 
     internal static async Task<Results<Ok<InitResponse>, ProblemHttpResult>> Init(InitRequest? request, CofferVault vault, VaultInitializer initializer, HttpContext context, CancellationToken cancellationToken)
     {
-        if (vault.Status.Initialized)
+        if (await vault.RefreshInitializedAsync(cancellationToken))
         {
             return Problem.Result(ProblemType.AlreadyInitialized, "The vault is already initialized. Unseal it with the shares handed out at init.");
         }

@@ -27,6 +27,12 @@ internal sealed class VaultInitializer(CofferVault vault, IServiceScopeFactory s
     {
         // The admin and their root token are stored before the vault is initialized and removed again if init fails,
         // so an initialized vault always has its admin. The token's value is returned only after both succeeded.
+        if (await vault.RefreshInitializedAsync(cancellationToken))
+        {
+            // Refused before anything is written: no admin user comes and goes when another node already ran init.
+            throw new VaultException(VaultError.AlreadyInitialized, "The vault is already initialized.");
+        }
+
         var username = adminUsername ?? DefaultAdminUsername;
         using var scope = scopes.CreateScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<CofferUser>>();
