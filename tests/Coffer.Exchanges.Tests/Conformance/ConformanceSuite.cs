@@ -160,9 +160,15 @@ internal static class ConformanceSuite
         }
     }
 
-    /// <summary>Derivatives symbols look like BTC/USDT:USDT; Coffer trades spot.</summary>
+    /// <summary>
+    /// Derivatives symbols look like BTC/USDT:USDT; Coffer trades spot. Margin and derivatives cases on spot symbols are
+    /// not spot either: params with leverage, reduceOnly or marginMode, or a market type other than spot.
+    /// </summary>
     private static bool IsDerivatives(JsonNode? input) =>
-        input is JsonArray args && args.Any(a => a is JsonValue v && v.TryGetValue<string>(out var s) && s.Contains('/', StringComparison.Ordinal) && s.Contains(':', StringComparison.Ordinal));
+        input is JsonArray args && args.Any(a =>
+            (a is JsonValue v && v.TryGetValue<string>(out var s) && s.Contains('/', StringComparison.Ordinal) && s.Contains(':', StringComparison.Ordinal))
+            || (a is JsonObject p && (p.ContainsKey("leverage") || p.ContainsKey("reduceOnly") || p.ContainsKey("marginMode")
+                || (p["type"] is JsonValue t && t.TryGetValue<string>(out var type) && type is "swap" or "future" or "option" or "margin" or "delivery"))));
 
     private static HashSet<string> Keys(JsonNode? node) =>
         node is JsonArray array ? array.Select(x => x!.GetValue<string>()).ToHashSet(StringComparer.Ordinal) : [];
