@@ -73,7 +73,10 @@ internal static class CcxtShape
 
                 if (value.GetValueKind() == System.Text.Json.JsonValueKind.Number)
                 {
-                    return CcxtMarkets.Number(e) == CcxtMarkets.Number(value) ? null : $"{where}: expected {e.ToJsonString()}, got {value.ToJsonString()}";
+                    // CCXT's expected numbers are JavaScript doubles (5167027510.687287 for "5167027510.68728707"):
+                    // equal as decimals, or as the same double.
+                    var (x, y) = (CcxtMarkets.Number(e), CcxtMarkets.Number(value));
+                    return x == y || (x is { } dx && y is { } dy && (double)dx == (double)dy) ? null : $"{where}: expected {e.ToJsonString()}, got {value.ToJsonString()}";
                 }
 
                 return string.Equals(e.ToJsonString(), value.ToJsonString(), StringComparison.Ordinal) ? null : $"{where}: expected {e.ToJsonString()}, got {value.ToJsonString()}";
