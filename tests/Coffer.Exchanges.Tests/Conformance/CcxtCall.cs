@@ -113,10 +113,13 @@ internal static class CcxtCall
         };
     }
 
+    /// <summary>The parameters of a call's trailing params object that are not unified ones Coffer carries.</summary>
+    public static List<string> ForeignParams(JsonObject parameters) => parameters.Select(p => p.Key).Where(k => !UnifiedParams.Contains(k)).ToList();
+
     /// <summary>A fixture that passes exchange-specific parameters tests something Coffer does not expose.</summary>
     private static void RequireUnified(JsonObject parameters)
     {
-        var foreign = parameters.Select(p => p.Key).Where(k => !UnifiedParams.Contains(k)).ToList();
+        var foreign = ForeignParams(parameters);
         if (foreign.Count > 0)
         {
             throw new NotSupportedException($"exchange-specific parameters: {string.Join(", ", foreign)}");

@@ -63,6 +63,7 @@ internal static class CcxtMarkets
 
     public static decimal? Number(JsonNode? node) => node is JsonValue value
         ? value.TryGetValue<decimal>(out var number) ? number
+        : value.TryGetValue<long>(out var whole) ? whole
         : value.TryGetValue<double>(out var d) ? (decimal)d
         : value.TryGetValue<string>(out var text) && decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) ? parsed
         : null

@@ -101,8 +101,8 @@ internal static class CcxtShape
         ["type"] = order.Type is OrderType.Market or OrderType.StopLoss or OrderType.TakeProfit ? "market" : "limit",
         ["side"] = order.Side == OrderSide.Buy ? "buy" : "sell",
         ["status"] = order.Status.ToString().ToLowerInvariant(),
-        // CCXT writes a post-only order's time in force as "PO"; Coffer's model says PostOnly.
-        ["timeInForce"] = order.PostOnly == true && order.TimeInForce is null or TimeInForce.Gtc ? "PO" : order.TimeInForce?.ToString().ToUpperInvariant(),
+        // CCXT writes a post-only order without a stated time in force as "PO" (Kraken); Binance states GTC for LIMIT_MAKER.
+        ["timeInForce"] = order.PostOnly == true && order.TimeInForce is null ? "PO" : order.TimeInForce?.ToString().ToUpperInvariant(),
         ["postOnly"] = order.PostOnly,
         ["price"] = N(order.Price),
         ["triggerPrice"] = N(order.TriggerPrice),
