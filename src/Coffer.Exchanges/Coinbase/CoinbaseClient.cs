@@ -82,7 +82,7 @@ internal sealed class CoinbaseClient : IExchangeClient
             }
         }
 
-        return tickers;
+        return _connection.Credentials is null || tickers.Count == 0 ? tickers : await WithBestBidAskAsync(tickers, wanted is null, cancellationToken);
     }
 
     public async Task<Balances> FetchBalanceAsync(CancellationToken cancellationToken)
@@ -242,7 +242,6 @@ internal sealed class CoinbaseClient : IExchangeClient
             Price = price,
             TriggerPrice = request.TriggerPrice is { } trigger ? Precision.RoundToStep(trigger, market.PriceTick) : null,
             Amount = amount,
-            Timestamp = _private.Clock.Now,
         };
     }
 
@@ -442,7 +441,36 @@ internal sealed class CoinbaseClient : IExchangeClient
 
     private static string Iso(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
+    private static JsonNode? FirstOf(JsonNode? node) => node is JsonArray { Count: > 0 } array ? array[0] : null;
+
     private static IEnumerable<JsonNode> Array(JsonNode? node) => node is JsonArray array ? array.OfType<JsonNode>() : [];
+
+    /// <summary>
+    /// The product list has last price and volume but no bid or ask; with a key, GET /best_bid_ask (many products in one
+    /// call) adds them. Without one the tickers stay without bid and ask rather than costing a call per product.
+    /// </summary>
+    private async Task<List<Ticker>> WithBestBidAskAsync(List<Ticker> tickers, bool all, CancellationToken cancellationToken)
+    {
+        var query = all ? [] : tickers.Select(t => new KeyValuePair<string, string>("product_ids", _markets.BySymbol(t.Symbol).Id)).ToList();
+        var body = await SendAsync(HttpMethod.Get, "/best_bid_ask", query, null, isPrivate: true, cancellationToken);
+        var books = new Dictionary<string, JsonNode>(StringComparer.Ordinal);
+        foreach (var book in Array(body["pricebooks"]))
+        {
+            if (CoinbaseParsing.Str(book["product_id"]) is { } id)
+            {
+                books[id] = book;
+            }
+        }
+
+        return tickers.Select(t => books.TryGetValue(_markets.BySymbol(t.Symbol).Id, out var book)
+            ? t with
+            {
+                Bid = CoinbaseParsing.Dec(FirstOf(book["bids"])?["price"]),
+                Ask = CoinbaseParsing.Dec(FirstOf(book["asks"])?["price"]),
+                Timestamp = CoinbaseParsing.Time(book["time"]),
+            }
+            : t).ToList();
+    }
 
     private async Task<List<JsonNode>> CancelAsync(string[] ids, CancellationToken cancellationToken)
     {

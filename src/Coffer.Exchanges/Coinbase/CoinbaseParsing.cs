@@ -147,7 +147,7 @@ internal static class CoinbaseParsing
             Id = Str(fill["trade_id"]) ?? Str(fill["entry_id"]) ?? throw new FormatException("A Coinbase fill without trade_id."),
             OrderId = Str(fill["order_id"]),
             Symbol = symbol,
-            Side = Str(fill["side"]) is { } s ? Side(fill["side"]) : null,
+            Side = Str(fill["side"]) is not null ? Side(fill["side"]) : null,
             Price = price,
             Amount = amount,
             Cost = price * amount,

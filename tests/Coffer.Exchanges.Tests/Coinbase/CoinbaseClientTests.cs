@@ -322,6 +322,25 @@ public sealed class CoinbaseClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FetchTickers_Many_TakeLastAndVolumeFromProducts_AndBidAskFromBestBidAsk()
+    {
+        var handler = new ScriptedHandler(r => r.Uri.AbsolutePath.EndsWith("/best_bid_ask", StringComparison.Ordinal)
+            ? (HttpStatusCode.OK, "{\"pricebooks\":[{\"product_id\":\"BTC-USD\",\"bids\":[{\"price\":\"64999.99\",\"size\":\"1\"}],\"asks\":[{\"price\":\"65000.01\",\"size\":\"2\"}],\"time\":\"2024-04-24T09:56:38.063595Z\"},{\"product_id\":\"ADA-USDT\",\"bids\":[],\"asks\":[]}]}")
+            : (HttpStatusCode.OK, "{\"products\":[{\"product_id\":\"BTC-USD\",\"price\":\"65000\",\"volume_24h\":\"1234.5\",\"product_type\":\"SPOT\"},{\"product_id\":\"ADA-USDT\",\"price\":\"0.45\",\"volume_24h\":\"10\",\"product_type\":\"SPOT\"},{\"product_id\":\"BIT-28JUN24-CDE\",\"price\":\"1\",\"product_type\":\"FUTURE\"}]}"));
+        using var http = new HttpClient(handler);
+        var client = CoinbaseTestSupport.Client(http, _credentials);
+
+        var tickers = await client.FetchTickersAsync(["BTC/USD", "ADA/USDT"], default);
+
+        Assert.Equal("product_ids=BTC-USD&product_ids=ADA-USDT", handler.Requests[0].Uri.Query.TrimStart('?'));
+        var btc = tickers.Single(t => t.Symbol == "BTC/USD");
+        Assert.Equal((65000m, 1234.5m, 64999.99m, 65000.01m), (btc.Last!.Value, btc.BaseVolume!.Value, btc.Bid!.Value, btc.Ask!.Value));
+        var ada = tickers.Single(t => t.Symbol == "ADA/USDT");
+        Assert.Null(ada.Bid);
+        Assert.Equal(2, tickers.Count);
+    }
+
+    [Fact]
     public async Task PrivateCall_WithoutCredentials_IsAuthentication()
     {
         using var http = new HttpClient(ScriptedHandler.Answering("{}"));
