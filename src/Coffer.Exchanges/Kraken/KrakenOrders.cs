@@ -95,7 +95,7 @@ internal sealed record KrakenOrders(Market Market, OrderRequest Request, IReadOn
         return new KrakenOrders(market, request, fields, volume, price, trigger);
     }
 
-    /// <summary>The order as Kraken accepted it: AddOrder answers only its txid and a description.</summary>
+    /// <summary>The order as Kraken accepted it: AddOrder answers only its txid and a description, not the status.</summary>
     public Order Accepted(string txid) => new()
     {
         Id = txid,
@@ -103,7 +103,7 @@ internal sealed record KrakenOrders(Market Market, OrderRequest Request, IReadOn
         Symbol = Market.Symbol,
         Type = Request.Type,
         Side = Request.Side,
-        Status = OrderStatus.Open,
+        Status = null,
         TimeInForce = Request.TimeInForce ?? (Request.Type == OrderType.Market ? TimeInForce.Ioc : null),
         PostOnly = Request.PostOnly,
         Price = Price,

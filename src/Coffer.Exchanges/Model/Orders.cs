@@ -59,7 +59,11 @@ internal sealed record Order
 
     public required OrderSide Side { get; init; }
 
-    public required OrderStatus Status { get; init; }
+    /// <summary>
+    /// Null when the exchange's answer does not say (Kraken's AddOrder reply: accepted, but possibly filled already);
+    /// the order is then followed until its state is known, never assumed.
+    /// </summary>
+    public required OrderStatus? Status { get; init; }
 
     public TimeInForce? TimeInForce { get; init; }
 

@@ -116,6 +116,13 @@ internal static class CcxtCall
     /// <summary>The parameters of a call's trailing params object that are not unified ones Coffer carries.</summary>
     public static List<string> ForeignParams(JsonObject parameters) => parameters.Select(p => p.Key).Where(k => !UnifiedParams.Contains(k)).ToList();
 
+    /// <summary>
+    /// The keys of a fixture's params objects that are not unified: such a case tests something Coffer's unified calls
+    /// cannot be asked (an API version, a preview, a margin mode …), so the suite lists it as not applicable.
+    /// </summary>
+    public static IReadOnlyList<string> ForeignParameters(JsonArray input) =>
+        input.OfType<JsonObject>().SelectMany(o => o.Select(p => p.Key)).Where(k => !UnifiedParams.Contains(k)).Distinct(StringComparer.Ordinal).ToList();
+
     /// <summary>A fixture that passes exchange-specific parameters tests something Coffer does not expose.</summary>
     private static void RequireUnified(JsonObject parameters)
     {

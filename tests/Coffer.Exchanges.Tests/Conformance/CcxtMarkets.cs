@@ -61,9 +61,12 @@ internal static class CcxtMarkets
         return markets;
     }
 
+    // A JsonValue built from a long (CcxtShape writes timestamps as longs) converts to decimal or double only when it
+    // was parsed from JSON text; read longs and ints as such, or every timestamp compares as null.
     public static decimal? Number(JsonNode? node) => node is JsonValue value
         ? value.TryGetValue<decimal>(out var number) ? number
         : value.TryGetValue<long>(out var whole) ? whole
+        : value.TryGetValue<int>(out var small) ? small
         : value.TryGetValue<double>(out var d) ? (decimal)d
         : value.TryGetValue<string>(out var text) && decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) ? parsed
         : null

@@ -100,7 +100,7 @@ internal static class CcxtShape
         ["symbol"] = order.Symbol,
         ["type"] = order.Type is OrderType.Market or OrderType.StopLoss or OrderType.TakeProfit ? "market" : "limit",
         ["side"] = order.Side == OrderSide.Buy ? "buy" : "sell",
-        ["status"] = order.Status.ToString().ToLowerInvariant(),
+        ["status"] = order.Status?.ToString().ToLowerInvariant(),
         // CCXT writes a post-only order without a stated time in force as "PO" (Kraken); Binance states GTC for LIMIT_MAKER.
         ["timeInForce"] = order.PostOnly == true && order.TimeInForce is null ? "PO" : order.TimeInForce?.ToString().ToUpperInvariant(),
         ["postOnly"] = order.PostOnly,

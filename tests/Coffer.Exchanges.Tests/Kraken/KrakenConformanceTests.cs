@@ -14,8 +14,6 @@ public sealed class KrakenConformanceTests(ITestOutputHelper output)
         ["request createOrder: order with multiple oflags combined"] = "Kraken-specific oflags=fcib (fee currency choice) is not in Coffer's order model; postOnly alone is sent as oflags=post.",
         ["request fetchBalance: Fetch spot Balance"] = "CCXT forwards its own params {type: spot} into Kraken's BalanceEx body (type=spot); Coffer is spot-only and sends no such field.",
         ["response cancelOrder: spot cancel order by client order id"] = "CCXT returns an empty order for CancelOrder's {count}; Coffer follows up with QueryOrders to return the order's real final state, which this one-reply fixture cannot serve.",
-        ["response createOrder: create order"] = "AddOrder reports no status; CCXT leaves it null, Coffer's model requires one and reports an accepted order as open.",
-        ["response createOrder: spot limit buy stopLossPrice"] = "As above: AddOrder reports no status; Coffer reports the accepted order as open, CCXT as null.",
     };
 
     [Fact]

@@ -1,0 +1,606 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Coffer.Exchanges.Model;
+using Coffer.Exchanges.Transport;
+
+namespace Coffer.Exchanges.Coinbase;
+
+/// <summary>
+/// Coinbase Advanced Trade (<c>/api/v3/brokerage</c>, exchanges.md §3) in unified terms, spot only. Private calls carry a
+/// fresh ES256 JWT each (<see cref="CoinbaseJwt"/>); market data comes from the public <c>/market/…</c> endpoints.
+/// </summary>
+internal sealed class CoinbaseClient : IExchangeClient
+{
+    public const string Id = "coinbase";
+
+    private const string Prefix = "/api/v3/brokerage";
+
+    /// <summary>Orders per <c>orders/batch_cancel</c> call (the documented maximum is 100 order ids).</summary>
+    private const int CancelBatch = 100;
+
+    private const int OrderPage = 100;
+
+    /// <summary>How far back a client-order-id lookup pages before it says it cannot tell (rather than "absent").</summary>
+    private const int LookupPages = 50;
+
+    /// <summary>The flags of GET /key_permissions (get-api-key-permissions), reported back as the exchange names them.</summary>
+    private static readonly string[] PermissionNames = ["can_view", "can_trade", "can_transfer", "can_receive"];
+
+    private readonly ExchangeConnection _connection;
+    private readonly ExchangeTransport _public;
+    private readonly ExchangeTransport _private;
+    private readonly MarketBook _markets = new(Id);
+
+    public CoinbaseClient(ExchangeConnection connection, ConnectorServices services)
+    {
+        _connection = connection;
+        _public = services.TransportFor(connection, [CoinbaseRateLimits.PublicRule], (r, b) => CoinbaseRateLimits.Observe(r, b, CoinbaseRateLimits.PublicRule));
+        _private = services.TransportFor(connection, [CoinbaseRateLimits.PrivateRule], (r, b) => CoinbaseRateLimits.Observe(r, b, CoinbaseRateLimits.PrivateRule));
+    }
+
+    public string Exchange => Id;
+
+    public MarketBook Markets => _markets;
+
+    public ExchangeClock Clock => _private.Clock;
+
+    public async Task<IReadOnlyList<Market>> FetchMarketsAsync(CancellationToken cancellationToken)
+    {
+        var body = await SendAsync(HttpMethod.Get, "/market/products", [new("product_type", "SPOT")], null, isPrivate: false, cancellationToken);
+        var markets = Array(body["products"]).Select(CoinbaseParsing.Market).OfType<Market>().ToList();
+        _markets.Load(markets);
+        return markets;
+    }
+
+    public async Task<IReadOnlyList<Ticker>> FetchTickersAsync(IReadOnlyCollection<string>? symbols, CancellationToken cancellationToken)
+    {
+        await EnsureMarketsAsync(cancellationToken);
+        if (symbols is { Count: 1 })
+        {
+            var market = _markets.BySymbol(symbols.First());
+            var body = await SendAsync(HttpMethod.Get, $"/market/products/{Uri.EscapeDataString(market.Id)}/ticker", [new("limit", "1")], null, isPrivate: false, cancellationToken);
+            return [CoinbaseParsing.SingleTicker(body, market.Symbol)];
+        }
+
+        var wanted = symbols?.Select(_markets.BySymbol).ToList();
+        var query = wanted?.Select(m => new KeyValuePair<string, string>("product_ids", m.Id)).ToList() ?? [];
+        var products = await SendAsync(HttpMethod.Get, "/market/products", query, null, isPrivate: false, cancellationToken);
+        var tickers = new List<Ticker>();
+        foreach (var product in Array(products["products"]))
+        {
+            if (CoinbaseParsing.Str(product["product_type"]) is { } type && type != "SPOT")
+            {
+                continue;
+            }
+
+            if (_markets.ById(CoinbaseParsing.Str(product["product_id"]) ?? string.Empty) is { } market
+                && (wanted is null || wanted.Contains(market)))
+            {
+                tickers.Add(CoinbaseParsing.ProductTicker(product, market.Symbol));
+            }
+        }
+
+        return _connection.Credentials is null || tickers.Count == 0 ? tickers : await WithBestBidAskAsync(tickers, wanted is null, cancellationToken);
+    }
+
+    public async Task<Balances> FetchBalanceAsync(CancellationToken cancellationToken)
+    {
+        var byCurrency = new Dictionary<string, (decimal Free, decimal Used)>(StringComparer.Ordinal);
+        await foreach (var account in PagesAsync("/accounts", [new("limit", "250")], "accounts", cancellationToken))
+        {
+            var currency = CoinbaseParsing.Str(account["currency"]);
+            if (string.IsNullOrEmpty(currency))
+            {
+                continue;
+            }
+
+            // One currency can have several accounts (wallets, vaults): their balances add up.
+            var free = CoinbaseParsing.Dec(account["available_balance"]?["value"]) ?? 0;
+            var used = CoinbaseParsing.Dec(account["hold"]?["value"]) ?? 0;
+            var sum = byCurrency.GetValueOrDefault(currency);
+            byCurrency[currency] = (sum.Free + free, sum.Used + used);
+        }
+
+        return new Balances(byCurrency.ToDictionary(p => p.Key, p => new Balance(p.Key, p.Value.Free, p.Value.Used, p.Value.Free + p.Value.Used), StringComparer.Ordinal));
+    }
+
+    public async Task<IReadOnlyList<Order>> FetchOpenOrdersAsync(string? symbol, CancellationToken cancellationToken)
+    {
+        await EnsureMarketsAsync(cancellationToken);
+        var query = new List<KeyValuePair<string, string>> { new("order_status", "OPEN"), new("limit", OrderPage.ToString(CultureInfo.InvariantCulture)) };
+        AddProduct(query, symbol);
+        return await OrdersAsync(query, int.MaxValue, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<Order>> FetchClosedOrdersAsync(string? symbol, DateTimeOffset? since, int? limit, CancellationToken cancellationToken)
+    {
+        await EnsureMarketsAsync(cancellationToken);
+
+        // order_status is repeatable (exchanges.md §3.4): every finished state, not only FILLED.
+        var query = new List<KeyValuePair<string, string>>
+        {
+            new("order_status", "FILLED"), new("order_status", "CANCELLED"), new("order_status", "EXPIRED"),
+            new("limit", Math.Clamp(limit ?? OrderPage, 1, OrderPage).ToString(CultureInfo.InvariantCulture)),
+        };
+        AddProduct(query, symbol);
+        if (since is { } start)
+        {
+            query.Add(new("start_date", Iso(start)));
+        }
+
+        return await OrdersAsync(query, limit ?? int.MaxValue, cancellationToken);
+    }
+
+    public async Task<Order> FetchOrderAsync(string id, string symbol, CancellationToken cancellationToken)
+    {
+        await EnsureMarketsAsync(cancellationToken);
+        var body = await SendAsync(HttpMethod.Get, $"/orders/historical/{Uri.EscapeDataString(id)}", [], null, isPrivate: true, cancellationToken);
+        return CoinbaseParsing.Order(body["order"] ?? throw new FormatException("Coinbase answered without an order."), SymbolOf);
+    }
+
+    public async Task<Order?> FetchOrderByClientOrderIdAsync(string clientOrderId, string symbol, CancellationToken cancellationToken)
+    {
+        await EnsureMarketsAsync(cancellationToken);
+
+        // The order list has no client_order_id filter: page the product's orders, newest first, until it turns up.
+        var query = new List<KeyValuePair<string, string>> { new("limit", OrderPage.ToString(CultureInfo.InvariantCulture)) };
+        AddProduct(query, symbol);
+        var pages = 0;
+        string? cursor = null;
+        while (true)
+        {
+            var page = new List<KeyValuePair<string, string>>(query);
+            if (cursor is not null)
+            {
+                page.Add(new("cursor", cursor));
+            }
+
+            var body = await SendAsync(HttpMethod.Get, "/orders/historical/batch", page, null, isPrivate: true, cancellationToken);
+            foreach (var order in Array(body["orders"]))
+            {
+                if (CoinbaseParsing.Str(order["client_order_id"]) == clientOrderId)
+                {
+                    return CoinbaseParsing.Order(order, SymbolOf);
+                }
+            }
+
+            var next = CoinbaseParsing.Str(body["cursor"]);
+            if (CoinbaseParsing.Bool(body["has_next"]) != true || string.IsNullOrEmpty(next) || next == cursor)
+            {
+                return null;
+            }
+
+            if (++pages >= LookupPages)
+            {
+                throw new ExchangeException(Id, ExchangeErrorKind.BadRequest, $"No order with this client order id among the newest {LookupPages * OrderPage} orders of {symbol}; Coinbase cannot be asked by client order id, so whether it exists is unknown.", transient: false);
+            }
+
+            cursor = next;
+        }
+    }
+
+    public async Task<IReadOnlyList<Trade>> FetchMyTradesAsync(string? symbol, DateTimeOffset? since, int? limit, CancellationToken cancellationToken)
+    {
+        await EnsureMarketsAsync(cancellationToken);
+        var query = new List<KeyValuePair<string, string>>();
+        AddProduct(query, symbol);
+        query.Add(new("limit", Math.Clamp(limit ?? OrderPage, 1, OrderPage).ToString(CultureInfo.InvariantCulture)));
+        if (since is { } start)
+        {
+            query.Add(new("start_sequence_timestamp", Iso(start)));
+        }
+
+        var trades = new List<Trade>();
+        await foreach (var fill in PagesAsync("/orders/historical/fills", query, "fills", cancellationToken))
+        {
+            trades.Add(CoinbaseParsing.Trade(fill, SymbolOf));
+            if (trades.Count >= (limit ?? int.MaxValue))
+            {
+                break;
+            }
+        }
+
+        return trades;
+    }
+
+    public async Task<Order> CreateOrderAsync(OrderRequest request, CancellationToken cancellationToken)
+    {
+        await EnsureMarketsAsync(cancellationToken);
+        var market = _markets.BySymbol(request.Symbol);
+        var (configuration, amount, price) = Configuration(request, market);
+
+        // client_order_id is required, and a repeat returns the existing order (exchanges.md §3.4): always send one.
+        var clientOrderId = request.ClientOrderId ?? Guid.NewGuid().ToString();
+        var body = new JsonObject
+        {
+            ["client_order_id"] = clientOrderId,
+            ["product_id"] = market.Id,
+            ["side"] = request.Side == OrderSide.Buy ? "BUY" : "SELL",
+            ["order_configuration"] = configuration,
+        };
+        var answer = await SendAsync(HttpMethod.Post, "/orders", [], body.ToJsonString(), isPrivate: true, cancellationToken);
+
+        // FAQ: success:true with failure_reason UNKNOWN_FAILURE_REASON means the order WAS accepted.
+        if (CoinbaseParsing.Bool(answer["success"]) != true)
+        {
+            throw CoinbaseErrors.OrderRefused(answer);
+        }
+
+        var accepted = answer["success_response"];
+        return new Order
+        {
+            Id = CoinbaseParsing.Str(accepted?["order_id"]) ?? CoinbaseParsing.Str(answer["order_id"]) ?? throw new FormatException("Coinbase accepted the order without an order_id."),
+            ClientOrderId = CoinbaseParsing.Str(accepted?["client_order_id"]) ?? clientOrderId,
+            Symbol = market.Symbol,
+            Type = request.Type,
+            Side = request.Side,
+            Status = OrderStatus.Open,
+            TimeInForce = request.Type == OrderType.Market ? request.TimeInForce ?? TimeInForce.Ioc : request.TimeInForce ?? TimeInForce.Gtc,
+            PostOnly = request.PostOnly,
+            Price = price,
+            TriggerPrice = request.TriggerPrice is { } trigger ? Precision.RoundToStep(trigger, market.PriceTick) : null,
+            Amount = amount,
+        };
+    }
+
+    public async Task<Order> CancelOrderAsync(string id, string symbol, CancellationToken cancellationToken)
+    {
+        await EnsureMarketsAsync(cancellationToken);
+        var results = await CancelAsync([id], cancellationToken);
+        var result = results.FirstOrDefault(r => CoinbaseParsing.Str(r["order_id"]) == id) ?? results.FirstOrDefault();
+        ThrowIfNotCancelled(result, id);
+
+        // The cancel answer names only the id: read the order back for its unified picture (its status may still be
+        // CANCEL_QUEUED, which is reported as open).
+        return await FetchOrderAsync(id, symbol, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<Order>> CancelAllOrdersAsync(string? symbol, CancellationToken cancellationToken)
+    {
+        var open = await FetchOpenOrdersAsync(symbol, cancellationToken);
+        var cancelled = new List<Order>();
+        foreach (var chunk in open.Chunk(CancelBatch))
+        {
+            var results = await CancelAsync([.. chunk.Select(o => o.Id)], cancellationToken);
+            var succeeded = results.Where(r => CoinbaseParsing.Bool(r["success"]) == true).Select(r => CoinbaseParsing.Str(r["order_id"])).ToHashSet(StringComparer.Ordinal);
+            cancelled.AddRange(chunk.Where(o => succeeded.Contains(o.Id)).Select(o => o with { Status = OrderStatus.Canceled }));
+        }
+
+        return cancelled;
+    }
+
+    public async Task<DateTimeOffset> FetchTimeAsync(CancellationToken cancellationToken)
+    {
+        var sent = _public.Clock.Time.GetUtcNow();
+        var body = await SendAsync(HttpMethod.Get, "/time", [], null, isPrivate: false, cancellationToken);
+        var received = _public.Clock.Time.GetUtcNow();
+        var server = (CoinbaseParsing.Dec(body["epochMillis"]) is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds((long)ms) : (DateTimeOffset?)null)
+            ?? CoinbaseParsing.Time(body["iso"])
+            ?? throw new FormatException("Coinbase's time answer has neither epochMillis nor iso.");
+        _public.Clock.Observe(server, sent, received);
+        return server;
+    }
+
+    public async Task<KeyPermissions> FetchPermissionsAsync(CancellationToken cancellationToken)
+    {
+        var body = await SendAsync(HttpMethod.Get, "/key_permissions", [], null, isPrivate: true, cancellationToken);
+        bool Flag(string name) => CoinbaseParsing.Bool(body[name]) ?? throw new FormatException($"Coinbase's key_permissions answer has no {name}.");
+        var canTransfer = Flag("can_transfer");
+        var reported = PermissionNames.Where(n => CoinbaseParsing.Bool(body[n]) == true).ToList();
+        return new KeyPermissions
+        {
+            CanRead = Flag("can_view"),
+            CanTrade = Flag("can_trade"),
+
+            // can_transfer "Indicates whether the API key has deposit/withdrawal permissions" (get-api-key-permissions):
+            // it is the withdrawal right as well as the transfer right.
+            CanWithdraw = canTransfer,
+            CanTransfer = canTransfer,
+
+            // Coinbase does not report an IP allowlist through the API.
+            IpRestricted = null,
+            Reported = reported,
+        };
+    }
+
+    /// <summary>The order_configuration of a request, with the amount and price as sent.</summary>
+    private static (JsonObject Configuration, decimal? Amount, decimal? Price) Configuration(OrderRequest request, Market market)
+    {
+        switch (request.Type)
+        {
+            case OrderType.StopLoss or OrderType.TakeProfit:
+                throw Invalid("Coinbase has no stop-market orders; place a stop-limit (StopLimit or TakeProfitLimit) with a limit price instead.");
+            case OrderType.Market:
+                {
+                    if (request.PostOnly)
+                    {
+                        throw Invalid("A market order cannot be post-only.");
+                    }
+
+                    var name = request.TimeInForce switch
+                    {
+                        null or TimeInForce.Ioc => "market_market_ioc",
+                        TimeInForce.Fok => "market_market_fok",
+                        _ => throw Invalid("Coinbase market orders are IOC or FOK, not GTC."),
+                    };
+                    if (request.Cost is > 0 && request.Amount is null or 0)
+                    {
+                        var cost = market.Extra.TryGetValue("quote_increment", out var step) && Precision.Parse(step) is { } quoteStep
+                            ? Precision.TruncateToStep(request.Cost.Value, quoteStep)
+                            : request.Cost.Value;
+                        if (cost <= 0)
+                        {
+                            throw Invalid($"The cost {Precision.Format(request.Cost.Value)} is below the smallest quote step of {market.Symbol}.");
+                        }
+
+                        return (new JsonObject { [name] = new JsonObject { ["quote_size"] = Precision.Format(cost) } }, null, null);
+                    }
+
+                    var amount = BaseSize(request, market);
+                    return (new JsonObject { [name] = new JsonObject { ["base_size"] = Precision.Format(amount) } }, amount, null);
+                }
+
+            case OrderType.Limit:
+                {
+                    var amount = BaseSize(request, market);
+                    var price = LimitPrice(request.Price, market, "limit price");
+                    if (request.PostOnly && request.TimeInForce is TimeInForce.Ioc or TimeInForce.Fok)
+                    {
+                        throw Invalid("A post-only order cannot be IOC or FOK.");
+                    }
+
+                    var config = request.TimeInForce switch
+                    {
+                        null or TimeInForce.Gtc => new JsonObject { ["limit_limit_gtc"] = new JsonObject { ["base_size"] = Precision.Format(amount), ["limit_price"] = Precision.Format(price), ["post_only"] = request.PostOnly } },
+
+                        // Coinbase's limit IOC is smart-order-routed: sor_limit_ioc is the documented configuration.
+                        TimeInForce.Ioc => new JsonObject { ["sor_limit_ioc"] = new JsonObject { ["base_size"] = Precision.Format(amount), ["limit_price"] = Precision.Format(price) } },
+                        TimeInForce.Fok => new JsonObject { ["limit_limit_fok"] = new JsonObject { ["base_size"] = Precision.Format(amount), ["limit_price"] = Precision.Format(price) } },
+                        _ => throw Invalid("Unsupported time in force."),
+                    };
+                    return (config, amount, price);
+                }
+
+            case OrderType.StopLimit or OrderType.TakeProfitLimit:
+                {
+                    if (request.TimeInForce is TimeInForce.Ioc or TimeInForce.Fok || request.PostOnly)
+                    {
+                        throw Invalid("Coinbase stop-limit orders are GTC and cannot be post-only.");
+                    }
+
+                    var amount = BaseSize(request, market);
+                    var price = LimitPrice(request.Price, market, "limit price");
+                    var stop = LimitPrice(request.TriggerPrice, market, "trigger price");
+
+                    // A stop-loss sell (and a take-profit buy) waits for the price to fall to the trigger; a stop-loss buy
+                    // (and a take-profit sell) for it to rise.
+                    var direction = CoinbaseParsing.DirectionOf(request.Side, request.Type == OrderType.StopLimit);
+                    var config = new JsonObject
+                    {
+                        ["stop_limit_stop_limit_gtc"] = new JsonObject
+                        {
+                            ["base_size"] = Precision.Format(amount),
+                            ["limit_price"] = Precision.Format(price),
+                            ["stop_price"] = Precision.Format(stop),
+                            ["stop_direction"] = direction,
+                        },
+                    };
+                    return (config, amount, price);
+                }
+
+            default:
+                throw Invalid($"Unsupported order type {request.Type}.");
+        }
+    }
+
+    /// <summary>The amount truncated to the lot step (never more than asked for), checked against the market's minimum.</summary>
+    private static decimal BaseSize(OrderRequest request, Market market)
+    {
+        var asked = request.Amount ?? throw Invalid("The order needs an amount in the base currency.");
+        var amount = Precision.TruncateToStep(asked, market.AmountStep);
+        if (amount <= 0 || (market.MinAmount is { } min && amount < min))
+        {
+            throw Invalid($"The amount {Precision.Format(asked)} is below the minimum of {market.Symbol} ({Precision.Format(market.MinAmount ?? market.AmountStep)}).");
+        }
+
+        if (market.MaxAmount is { } max && amount > max)
+        {
+            throw Invalid($"The amount {Precision.Format(asked)} is above the maximum of {market.Symbol} ({Precision.Format(max)}).");
+        }
+
+        return amount;
+    }
+
+    private static decimal LimitPrice(decimal? asked, Market market, string what)
+    {
+        var value = asked ?? throw Invalid($"The order needs a {what}.");
+        var price = Precision.RoundToStep(value, market.PriceTick);
+        return price > 0 ? price : throw Invalid($"The {what} {Precision.Format(value)} rounds to zero on {market.Symbol}.");
+    }
+
+    private static ExchangeException Invalid(string message) => new(Id, ExchangeErrorKind.InvalidOrder, message, transient: false);
+
+    private static void ThrowIfNotCancelled(JsonNode? result, string id)
+    {
+        if (result is null)
+        {
+            throw new FormatException("Coinbase's batch_cancel answer has no result.");
+        }
+
+        if (CoinbaseParsing.Bool(result["success"]) == true)
+        {
+            return;
+        }
+
+        var reason = CoinbaseParsing.Str(result["failure_reason"]) ?? "UNKNOWN_CANCEL_FAILURE_REASON";
+        var kind = reason == "UNKNOWN_CANCEL_ORDER" ? ExchangeErrorKind.NotFound : ExchangeErrorKind.InvalidOrder;
+        throw new ExchangeException(Id, kind, $"Coinbase did not cancel order {id} ({reason}).", reason, transient: false);
+    }
+
+    private static string Iso(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    private static JsonNode? FirstOf(JsonNode? node) => node is JsonArray { Count: > 0 } array ? array[0] : null;
+
+    private static IEnumerable<JsonNode> Array(JsonNode? node) => node is JsonArray array ? array.OfType<JsonNode>() : [];
+
+    /// <summary>
+    /// The product list has last price and volume but no bid or ask; with a key, GET /best_bid_ask (many products in one
+    /// call) adds them. Without one the tickers stay without bid and ask rather than costing a call per product.
+    /// </summary>
+    private async Task<List<Ticker>> WithBestBidAskAsync(List<Ticker> tickers, bool all, CancellationToken cancellationToken)
+    {
+        var query = all ? [] : tickers.Select(t => new KeyValuePair<string, string>("product_ids", _markets.BySymbol(t.Symbol).Id)).ToList();
+        var body = await SendAsync(HttpMethod.Get, "/best_bid_ask", query, null, isPrivate: true, cancellationToken);
+        var books = new Dictionary<string, JsonNode>(StringComparer.Ordinal);
+        foreach (var book in Array(body["pricebooks"]))
+        {
+            if (CoinbaseParsing.Str(book["product_id"]) is { } id)
+            {
+                books[id] = book;
+            }
+        }
+
+        return tickers.Select(t => books.TryGetValue(_markets.BySymbol(t.Symbol).Id, out var book)
+            ? t with
+            {
+                Bid = CoinbaseParsing.Dec(FirstOf(book["bids"])?["price"]),
+                Ask = CoinbaseParsing.Dec(FirstOf(book["asks"])?["price"]),
+                Timestamp = CoinbaseParsing.Time(book["time"]),
+            }
+            : t).ToList();
+    }
+
+    private async Task<List<JsonNode>> CancelAsync(string[] ids, CancellationToken cancellationToken)
+    {
+        var body = new JsonObject { ["order_ids"] = new JsonArray([.. ids.Select(i => JsonValue.Create(i))]) };
+        var answer = await SendAsync(HttpMethod.Post, "/orders/batch_cancel", [], body.ToJsonString(), isPrivate: true, cancellationToken);
+        return [.. Array(answer["results"])];
+    }
+
+    private async Task<List<Order>> OrdersAsync(List<KeyValuePair<string, string>> query, int limit, CancellationToken cancellationToken)
+    {
+        var orders = new List<Order>();
+        await foreach (var order in PagesAsync("/orders/historical/batch", query, "orders", cancellationToken))
+        {
+            orders.Add(CoinbaseParsing.Order(order, SymbolOf));
+            if (orders.Count >= limit)
+            {
+                break;
+            }
+        }
+
+        return orders;
+    }
+
+    /// <summary>Every item of a cursor-paged list (<c>cursor</c>, <c>has_next</c>); a repeated cursor ends it.</summary>
+    private async IAsyncEnumerable<JsonNode> PagesAsync(string path, IReadOnlyList<KeyValuePair<string, string>> query, string items, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        string? cursor = null;
+        while (true)
+        {
+            var page = new List<KeyValuePair<string, string>>(query);
+            if (cursor is not null)
+            {
+                page.Add(new("cursor", cursor));
+            }
+
+            var body = await SendAsync(HttpMethod.Get, path, page, null, isPrivate: true, cancellationToken);
+            var list = Array(body[items]).ToList();
+            foreach (var item in list)
+            {
+                yield return item;
+            }
+
+            var next = CoinbaseParsing.Str(body["cursor"]);
+
+            // Lists with has_next say when they end; the fills list only has a cursor, so an empty page ends it.
+            var more = body["has_next"] is JsonValue ? CoinbaseParsing.Bool(body["has_next"]) == true : list.Count > 0;
+            if (!more || string.IsNullOrEmpty(next) || next == cursor)
+            {
+                yield break;
+            }
+
+            cursor = next;
+        }
+    }
+
+    private void AddProduct(List<KeyValuePair<string, string>> query, string? symbol)
+    {
+        if (symbol is not null)
+        {
+            query.Add(new("product_ids", _markets.BySymbol(symbol).Id));
+        }
+    }
+
+    private string SymbolOf(string productId) =>
+        _markets.ById(productId)?.Symbol ?? (productId.Split('-') is [var b, var q] ? Market.SymbolOf(b, q) : productId);
+
+    private async ValueTask EnsureMarketsAsync(CancellationToken cancellationToken)
+    {
+        if (!_markets.IsLoaded)
+        {
+            await FetchMarketsAsync(cancellationToken);
+        }
+    }
+
+    private async Task<JsonNode> SendAsync(HttpMethod method, string path, IReadOnlyList<KeyValuePair<string, string>> query, string? body, bool isPrivate, CancellationToken cancellationToken)
+    {
+        var transport = isPrivate ? _private : _public;
+        var credentials = isPrivate
+            ? _connection.Credentials ?? throw new ExchangeException(Id, ExchangeErrorKind.Authentication, "This Coinbase connection has no API key; private calls need one.", transient: false)
+            : null;
+        var uri = RequestUri(path, query);
+        var response = await transport.SendAsync(
+            async token =>
+            {
+                var request = new HttpRequestMessage(method, uri);
+                try
+                {
+                    if (body is not null)
+                    {
+                        request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+                    }
+
+                    if (credentials is not null)
+                    {
+                        await CoinbaseJwt.AuthorizeAsync(request, credentials, transport.Clock, token);
+                    }
+
+                    return request;
+                }
+                catch
+                {
+                    request.Dispose();
+                    throw;
+                }
+            },
+            isPrivate ? CoinbaseRateLimits.PrivateCost : CoinbaseRateLimits.PublicCost,
+            cancellationToken);
+        if (CoinbaseErrors.FromResponse(response) is { } error)
+        {
+            throw error;
+        }
+
+        try
+        {
+            return JsonNode.Parse(response.Body) ?? throw new FormatException("Coinbase answered null.");
+        }
+        catch (JsonException ex)
+        {
+            throw new ExchangeException(Id, ExchangeErrorKind.ExchangeUnavailable, $"Coinbase answered {path} with something that is not JSON.", inner: ex);
+        }
+    }
+
+    private Uri RequestUri(string path, IReadOnlyList<KeyValuePair<string, string>> query)
+    {
+        var text = new StringBuilder(_connection.BaseUri.GetLeftPart(UriPartial.Authority)).Append(Prefix).Append(path);
+        for (var i = 0; i < query.Count; i++)
+        {
+            text.Append(i == 0 ? '?' : '&').Append(Uri.EscapeDataString(query[i].Key)).Append('=').Append(Uri.EscapeDataString(query[i].Value));
+        }
+
+        return new Uri(text.ToString());
+    }
+}
