@@ -29,6 +29,7 @@ internal static class CofferCli
             Tokens.TokenCommand.Create(context),
             AuditCommand.Create(context),
             LoginCommand.Create(context),
+            Sandbox.SandboxCommand.Create(context),
         };
         return root;
     }
