@@ -47,6 +47,13 @@ internal sealed class KeyStore(TimeProvider time)
         return key;
     }
 
+    /// <summary>What the key's owner does on the exchange's API-key page: ticks or unticks permissions of an existing key.</summary>
+    public SandboxKey ChangePermissions(SandboxExchange exchange, string apiKey, KeyPermissions permissions) =>
+        _keys.AddOrUpdate(
+            (exchange, apiKey),
+            _ => throw new InvalidOperationException("No such API key."),
+            (_, key) => key with { Permissions = permissions });
+
     public SandboxKey? Find(SandboxExchange exchange, string apiKey) => _keys.GetValueOrDefault((exchange, apiKey));
 
     private static string RandomString(int length) => RandomNumberGenerator.GetString(Alphanumeric, length);

@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using Coffer.Server.Data;
 using Coffer.Server.Features.Account;
 using Coffer.Server.Features.Audit;
+using Coffer.Server.Features.Connections;
 using Coffer.Server.Features.Identity;
 using Coffer.Server.Features.Notifications;
 using Coffer.Server.Features.Perimeter;
@@ -128,6 +129,7 @@ internal static partial class ServerHost
         services.AddSingleton<SealNotifications>();
         services.AddNotifications();
         services.AddAuditFeature();
+        services.AddExchangeConnections();
         services.AddSingleton(sp => new CofferVault(
             sp.GetRequiredService<IVaultStore>(),
             new VaultOptions { Provider = settings.KeyProvider, Pkcs11 = settings.Pkcs11, DevKeyFile = settings.DevKeyFilePath },
@@ -156,7 +158,8 @@ internal static partial class ServerHost
             .AddPolicy(SysEndpoints.SealPolicy, p => p.RequireClaim(TokenAuthenticationHandler.ScopeClaim, "sys:seal"))
             .AddPolicy(SysEndpoints.RotatePolicy, p => p.RequireClaim(TokenAuthenticationHandler.ScopeClaim, "sys:rotate"))
             .AddTokenPolicies()
-            .AddIdentityPolicies();
+            .AddIdentityPolicies()
+            .AddConnectionPolicies();
         ConfigureForwardedHeaders(services, settings);
         configure?.Invoke(builder);
 
@@ -184,6 +187,7 @@ internal static partial class ServerHost
         app.MapAuditEndpoints();
         app.MapIdentityEndpoints();
         app.MapAccountEndpoints();
+        app.MapConnectionEndpoints();
         return app;
     }
 

@@ -71,6 +71,15 @@ internal sealed record ServerSettings
     /// <summary>Password and code attempts per client IP and minute (COFFER_SIGNIN_RATE_PER_MINUTE), as a burst then refilled.</summary>
     public int SignInAttemptsPerMinute { get; init; } = 10;
 
+    /// <summary>
+    /// Connections may name their own exchange base URL (testnets, the sandbox, proxies): COFFER_EXCHANGE_CUSTOM_URLS;
+    /// on by default only in dev mode. Off, every connection talks to the exchange's production API.
+    /// </summary>
+    public bool AllowCustomExchangeUrls { get; init; }
+
+    /// <summary>The public address Coffer calls exchanges from (COFFER_EGRESS_IP), shown to users to allow-list on their keys.</summary>
+    public string? EgressAddress { get; init; }
+
     public string SqlitePath => Path.Combine(DataDirectory, "coffer.db");
 
     public string DevKeyFilePath => Path.Combine(DataDirectory, "dev-unseal.key");

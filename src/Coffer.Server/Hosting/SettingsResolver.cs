@@ -74,6 +74,14 @@ internal static class SettingsResolver
             OpenSignUp = environment("COFFER_OPEN_SIGNUP") is "1" or "true",
             TrustedProxies = TrustedProxies(environment("COFFER_TRUSTED_PROXIES")),
             SignInAttemptsPerMinute = SignInRate(environment("COFFER_SIGNIN_RATE_PER_MINUTE")),
+            AllowCustomExchangeUrls = environment("COFFER_EXCHANGE_CUSTOM_URLS") switch
+            {
+                null => dev,
+                "1" or "true" => true,
+                "0" or "false" => false,
+                var other => throw new SettingsException($"COFFER_EXCHANGE_CUSTOM_URLS must be true or false, not '{other}'."),
+            },
+            EgressAddress = EgressAddress(environment("COFFER_EGRESS_IP")),
         };
         _ = ListenEndpoint.Parse(settings.Listen);
         if ((settings.TlsCertificatePath is null) != (settings.TlsKeyPath is null))
@@ -89,6 +97,11 @@ internal static class SettingsResolver
         : int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var quota) && quota >= 1
             ? quota
             : throw new SettingsException($"{name} must be a positive whole number of requests per 10 seconds, not '{value}'.");
+
+    private static string? EgressAddress(string? value) =>
+        value is null ? null
+        : System.Net.IPAddress.TryParse(value, out var address) ? address.ToString()
+        : throw new SettingsException($"COFFER_EGRESS_IP must be an IP address (the one exchanges see Coffer call from), not '{value}'.");
 
     private static TimeSpan RetentionDays(string? value) =>
         value is null ? TimeSpan.FromDays(90)

@@ -3,7 +3,7 @@ namespace Coffer.Server.Problems;
 /// <summary>
 /// The stable problem types of Coffer's API (RFC 9457 §3.1.1): clients switch on <see cref="Uri"/>, never on titles.
 /// </summary>
-internal sealed record ProblemType(string Slug, int Status, string Title)
+internal sealed partial record ProblemType(string Slug, int Status, string Title)
 {
     public const string UriPrefix = "urn:coffer:problem:";
 

@@ -1,0 +1,386 @@
+using System.Globalization;
+using System.Text;
+using Coffer.Exchanges;
+using Coffer.Exchanges.Model;
+using Coffer.Exchanges.Signing;
+using Coffer.Server.Data;
+using Coffer.Server.Features.Audit;
+using Coffer.Server.Features.Notifications;
+using Coffer.Server.Features.Tokens;
+using Coffer.Server.Hosting;
+using Coffer.Server.Problems;
+using Coffer.Vault;
+using Coffer.Vault.Signing;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Coffer.Server.Features.Connections;
+
+/// <summary>
+/// Exchange connections (DESIGN §5): a key is verified with real signed calls before anything is kept; a key that can
+/// withdraw or transfer is refused; the secret goes into the vault and is held by a <c>credential</c> token under the
+/// user's trader token. Every refusal leaves nothing behind — no secret, no token, no row.
+/// </summary>
+internal sealed partial class ConnectionService(
+    IDbContextFactory<CofferDb> factory,
+    CofferVault vault,
+    TokenTree tree,
+    TokenStore tokens,
+    ConnectorServices connectors,
+    ServerSettings settings,
+    AuditLog audit,
+    INotifier notifier,
+    TimeProvider time,
+    ILogger<ConnectionService> logger)
+{
+    public const int MaxLabel = 100;
+    public const int MaxApiKey = 512;
+
+    /// <summary>What a credential token may carry, at most: reading and (if the key can) trading through the connection.</summary>
+    private static readonly string[] CredentialScopes = [Scopes.ExchangesRead, Scopes.PortfolioRead, Scopes.OrdersRead, Scopes.OrdersWrite];
+
+    /// <summary>Verifies the key, refuses one that can move funds, and stores it. <paramref name="actor"/> is the calling token's accessor.</summary>
+    public async Task<Results<Created<ConnectionView>, ProblemHttpResult>> ConnectAsync(Guid userId, string actor, ConnectRequest request, CancellationToken cancellationToken)
+    {
+        if (Validate(request) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var info = ExchangeCatalog.Find(request.Exchange)!;
+        var label = string.IsNullOrWhiteSpace(request.Label) ? info.Name : request.Label.Trim();
+        if (BaseUri(request.BaseUrl, info, out var baseUri) is { } badUrl)
+        {
+            return badUrl;
+        }
+
+        await using (var db = await factory.CreateDbContextAsync(cancellationToken))
+        {
+            if (await db.Table<ConnectionRow>().AnyAsync(x => x.UserId == userId && x.Label == label, cancellationToken))
+            {
+                return Problem.Result(ProblemType.InvalidArgument, $"You already have a connection labelled '{label}'. Choose another label, or remove that connection first.");
+            }
+        }
+
+        var root = await TraderRootAsync(userId, cancellationToken);
+        if (root is null)
+        {
+            return Problem.Result(ProblemType.AccountFrozen, "Your trader token is revoked (the account is frozen). Unfreeze the account first.");
+        }
+
+        var apiKey = request.ApiKey!.Trim();
+        var secretId = Guid.NewGuid();
+        await vault.StoreSecretAsync(userId, secretId, Encoding.UTF8.GetBytes(request.Secret!.Trim()), cancellationToken);
+        var keep = false;
+        try
+        {
+            var client = Client(info, baseUri, apiKey, new CredentialHandle(userId, secretId));
+            var (permissions, refused) = await VerifyAsync(info, client, cancellationToken);
+            if (refused is not null)
+            {
+                return refused;
+            }
+
+            if (permissions!.CanMoveFunds)
+            {
+                await audit.AppendAsync(
+                    new AuditEntry("connection.refused", AuditOutcome.Denied) { Actor = actor, UserId = userId }
+                        .With("exchange", info.Id).With("reason", "key can withdraw or transfer").WithSensitive("api_key", apiKey),
+                    cancellationToken);
+                return Problem.Result(ProblemType.ExchangeKeyCanWithdraw, WithdrawFix(info, permissions));
+            }
+
+            var scopes = CredentialScopes.Where(root.Scopes.Contains).Where(s => permissions.CanTrade || s != Scopes.OrdersWrite).ToList();
+            if (scopes.Count == 0)
+            {
+                return Problem.Result(ProblemType.Forbidden, "Your trader token holds none of exchanges:read, portfolio:read, orders:read, orders:write; an admin must widen it.");
+            }
+
+            var now = time.GetUtcNow();
+            var credential = await tree.CreateChildAsync(
+                root,
+                new TokenRequest("credential", scopes, DisplayName: Truncate($"{info.Name}: {label}", TokenTree.MaxDisplayName)),
+                cancellationToken,
+                accessor => new AuditEntry("connection.create", AuditOutcome.Success) { Actor = actor, UserId = userId, Target = accessor }
+                    .With("exchange", info.Id).With("label", label).With("base_url", baseUri.ToString()).WithSensitive("api_key", apiKey)
+                    .With("can_trade", permissions.CanTrade));
+            var row = new ConnectionRow
+            {
+                Id = Guid.NewGuid(),
+                UserId = userId,
+                Exchange = info.Id,
+                Label = label,
+                ApiKey = apiKey,
+                SecretId = secretId,
+                CredentialAccessor = credential.Accessor,
+                BaseUrl = request.BaseUrl is null ? null : baseUri.ToString(),
+                Status = ConnectionRow.Active,
+                CanRead = permissions.CanRead,
+                CanTrade = permissions.CanTrade,
+                CanWithdraw = permissions.CanWithdraw,
+                CanTransfer = permissions.CanTransfer,
+                IpRestricted = permissions.IpRestricted,
+                ReportedPermissions = string.Join(' ', permissions.Reported),
+                CreatedAt = now,
+                VerifiedAt = now,
+            };
+
+            try
+            {
+                await using var db = await factory.CreateDbContextAsync(cancellationToken);
+                db.Add(row);
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch
+            {
+                await tree.RevokeAsync(credential.Accessor, CancellationToken.None);
+                throw;
+            }
+
+            keep = true;
+            await notifier.NotifyAsync(
+                userId,
+                NotificationKind.CredentialAdded,
+                $"{info.Name} connected to Coffer",
+                $"The API key {ConnectionView.Mask(apiKey)} ('{label}') was verified and stored. It can {(permissions.CanTrade ? "read and trade" : "only read")}; it cannot withdraw or transfer.",
+                new Dictionary<string, string> { ["exchange"] = info.Id, ["label"] = label, ["credential"] = credential.Accessor },
+                cancellationToken);
+            return TypedResults.Created($"/api/v1/connections/{row.Id}", ConnectionView.From(row, settings.EgressAddress));
+        }
+        finally
+        {
+            if (!keep)
+            {
+                await vault.DeleteSecretAsync(userId, secretId, CancellationToken.None);
+            }
+        }
+    }
+
+    /// <summary>Asks the exchange again what the key may do; a key that can now move funds, or trade where it could not, is locked.</summary>
+    public async Task<Results<Ok<ConnectionView>, ProblemHttpResult>> VerifyAsync(Guid userId, Guid id, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var row = await db.Table<ConnectionRow>().SingleOrDefaultAsync(x => x.Id == id && x.UserId == userId, cancellationToken);
+        if (row is null)
+        {
+            return Problem.Result(ProblemType.NotFound, "No such connection.");
+        }
+
+        if (await LiveCredentialAsync(row, cancellationToken) is not null)
+        {
+            return Problem.Result(ProblemType.ConnectionLocked, "The connection's credential is revoked (the account was frozen or the token revoked). Remove the connection and connect the key again.");
+        }
+
+        var info = ExchangeCatalog.Find(row.Exchange)!;
+        var client = Client(info, row.BaseUrl is null ? info.DefaultBaseUri : new Uri(row.BaseUrl), row.ApiKey, new CredentialHandle(userId, row.SecretId));
+        var (permissions, refused) = await VerifyAsync(info, client, cancellationToken);
+        if (refused is not null)
+        {
+            return refused;
+        }
+
+        await ApplyAsync(db, row, permissions!, cancellationToken);
+        return TypedResults.Ok(ConnectionView.From(row, settings.EgressAddress));
+    }
+
+    /// <summary>Records a fresh permission reading; locks the connection (and says why) when the key gained rights.</summary>
+    internal async Task ApplyAsync(CofferDb db, ConnectionRow row, KeyPermissions permissions, CancellationToken cancellationToken)
+    {
+        var grown = (permissions.CanMoveFunds && !(row.CanWithdraw || row.CanTransfer)) || (permissions.CanTrade && !row.CanTrade);
+        row.CanRead = permissions.CanRead;
+        row.CanTrade = permissions.CanTrade;
+        row.CanWithdraw = permissions.CanWithdraw;
+        row.CanTransfer = permissions.CanTransfer;
+        row.IpRestricted = permissions.IpRestricted;
+        row.ReportedPermissions = string.Join(' ', permissions.Reported);
+        row.VerifiedAt = time.GetUtcNow();
+        if (grown && row.Status == ConnectionRow.Active)
+        {
+            row.Status = ConnectionRow.Locked;
+            row.LockReason = permissions.CanMoveFunds
+                ? "The key can now withdraw or transfer funds. Remove the withdrawal and transfer permissions on the exchange (or connect a new key), then re-verify."
+                : "The key can now trade, which it could not when it was connected. Connect it again to allow trading.";
+            await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                await audit.AppendAsync(db, new AuditEntry("connection.locked", AuditOutcome.Success) { Actor = "system", UserId = row.UserId, Target = row.CredentialAccessor }.With("reason", row.LockReason), cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+            }
+
+            await notifier.NotifyAsync(
+                row.UserId,
+                NotificationKind.ExchangePermissionsChanged,
+                $"Coffer locked the {row.Exchange} connection '{row.Label}'",
+                row.LockReason,
+                new Dictionary<string, string> { ["exchange"] = row.Exchange, ["label"] = row.Label, ["connection"] = row.Id.ToString() },
+                cancellationToken);
+            LogLocked(logger, row.Exchange, row.Id);
+            return;
+        }
+
+        if (!grown && row.Status == ConnectionRow.Locked && !permissions.CanMoveFunds && row.LockReason?.StartsWith("The key can now withdraw", StringComparison.Ordinal) == true)
+        {
+            // The owner removed the dangerous permission on the exchange: the lock for that reason ends.
+            row.Status = ConnectionRow.Active;
+            row.LockReason = null;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>Removes a connection: revokes its credential token, deletes the secret from the vault, deletes the row.</summary>
+    public async Task<bool> RemoveAsync(Guid userId, string actor, Guid id, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var row = await db.Table<ConnectionRow>().SingleOrDefaultAsync(x => x.Id == id && x.UserId == userId, cancellationToken);
+        if (row is null)
+        {
+            return false;
+        }
+
+        await tree.RevokeAsync(row.CredentialAccessor, cancellationToken);
+        await vault.DeleteSecretAsync(userId, row.SecretId, cancellationToken);
+        db.Remove(row);
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            await audit.AppendAsync(db, new AuditEntry("connection.remove", AuditOutcome.Success) { Actor = actor, UserId = userId, Target = row.CredentialAccessor }.With("exchange", row.Exchange).With("label", row.Label), cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        await notifier.NotifyAsync(
+            userId,
+            NotificationKind.CredentialRemoved,
+            $"{row.Exchange} connection '{row.Label}' removed",
+            $"The API key {ConnectionView.Mask(row.ApiKey)} was deleted from Coffer's vault. Delete it on the exchange too if you no longer use it.",
+            new Dictionary<string, string> { ["exchange"] = row.Exchange, ["label"] = row.Label },
+            cancellationToken);
+        return true;
+    }
+
+    public async Task<IReadOnlyList<ConnectionView>> ListAsync(Guid userId, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var rows = await db.Table<ConnectionRow>().AsNoTracking().Where(x => x.UserId == userId).ToListAsync(cancellationToken);
+        return [.. rows.OrderBy(x => x.CreatedAt).Select(x => ConnectionView.From(x, settings.EgressAddress))];
+    }
+
+    public async Task<ConnectionView?> GetAsync(Guid userId, Guid id, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var row = await db.Table<ConnectionRow>().AsNoTracking().SingleOrDefaultAsync(x => x.Id == id && x.UserId == userId, cancellationToken);
+        return row is null ? null : ConnectionView.From(row, settings.EgressAddress);
+    }
+
+    /// <summary>
+    /// The connector of a stored connection, for portfolio sync and trading: null unless the connection is active and
+    /// its credential token is live (a frozen account, a revoked credential or a lock all stop it here).
+    /// </summary>
+    public async Task<IExchangeClient?> ClientForAsync(ConnectionRow row, CancellationToken cancellationToken)
+    {
+        if (row.Status != ConnectionRow.Active || await LiveCredentialAsync(row, cancellationToken) is not null)
+        {
+            return null;
+        }
+
+        var info = ExchangeCatalog.Find(row.Exchange)!;
+        return Client(info, row.BaseUrl is null ? info.DefaultBaseUri : new Uri(row.BaseUrl), row.ApiKey, new CredentialHandle(row.UserId, row.SecretId));
+    }
+
+    /// <summary>Null when the credential token is live; otherwise why not.</summary>
+    private async Task<string?> LiveCredentialAsync(ConnectionRow row, CancellationToken cancellationToken) =>
+        await tokens.FindByAccessorAsync(row.CredentialAccessor, cancellationToken) is { } token && token.IsActiveAt(time.GetUtcNow())
+            ? null
+            : "revoked";
+
+    private IExchangeClient Client(ExchangeInfo info, Uri baseUri, string apiKey, CredentialHandle handle) =>
+        info.Create(new ExchangeConnection(info.Id, baseUri, new ExchangeCredentials(apiKey, new VaultRequestSigner(vault, handle))), connectors);
+
+    /// <summary>Reads the key's permissions and the balances: two real signed calls.</summary>
+    private static async Task<(KeyPermissions? Permissions, ProblemHttpResult? Refused)> VerifyAsync(ExchangeInfo info, IExchangeClient client, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var permissions = await client.FetchPermissionsAsync(cancellationToken);
+            await client.FetchBalanceAsync(cancellationToken);
+            return (permissions, null);
+        }
+        catch (ExchangeException ex)
+        {
+            return (null, ex.Kind switch
+            {
+                ExchangeErrorKind.Authentication => Problem.Result(ProblemType.ExchangeAuthenticationFailed, $"{info.Name} refused the key: {ex.Message} Check that the API key and {info.SecretHint} were copied completely, and that the key is allowed from Coffer's address."),
+                ExchangeErrorKind.Permission => Problem.Result(ProblemType.ExchangePermissionDenied, $"{info.Name} answered: {ex.Message} Give the key permission to read the account (and to trade, if Coffer should place orders)."),
+                ExchangeErrorKind.RateLimited => Problem.Result(ProblemType.ExchangeRateLimited, $"{ex.Message} Try again in {Math.Ceiling((ex.RetryAfter ?? TimeSpan.FromSeconds(60)).TotalSeconds).ToString(CultureInfo.InvariantCulture)} s."),
+                ExchangeErrorKind.Nonce => Problem.Result(ProblemType.ExchangeAuthenticationFailed, ex.Message),
+                _ => Problem.Result(ProblemType.ExchangeUnavailable, $"{info.Name} could not verify the key: {ex.Message} Nothing was stored; try again later."),
+            });
+        }
+        catch (VaultException ex) when (ex.Code == VaultError.InvalidSecretForMechanism)
+        {
+            return (null, Problem.Result(ProblemType.ExchangeAuthenticationFailed, $"The secret is not in {info.Name}'s format: it must be {info.SecretHint}."));
+        }
+    }
+
+    private static string WithdrawFix(ExchangeInfo info, KeyPermissions permissions)
+    {
+        var what = permissions.CanWithdraw ? "withdraw" : "transfer";
+        return $"This {info.Name} key can {what} funds, so whoever obtained it could move your money out. Nothing was stored. Create a new API key with only reading and trading enabled — never withdrawals or transfers — and connect that one. Reported permissions: {string.Join(", ", permissions.Reported)}.";
+    }
+
+    private ProblemHttpResult? BaseUri(string? text, ExchangeInfo info, out Uri uri)
+    {
+        uri = info.DefaultBaseUri;
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!settings.AllowCustomExchangeUrls)
+        {
+            return Problem.Result(ProblemType.CustomBaseUrlNotAllowed, $"This server connects only to {info.Name}'s own API ({info.DefaultBaseUri}). Leave base_url out, or ask the operator to allow custom URLs (COFFER_EXCHANGE_CUSTOM_URLS=true; dev mode and the demo allow them).");
+        }
+
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https") || !string.IsNullOrEmpty(parsed.UserInfo) || !string.IsNullOrEmpty(parsed.Query) || !string.IsNullOrEmpty(parsed.Fragment) || parsed.AbsolutePath != "/")
+        {
+            return Problem.Result(ProblemType.InvalidArgument, "base_url must be an http(s) URL of scheme, host and port only, e.g. https://testnet.binance.vision or http://127.0.0.1:9001.");
+        }
+
+        uri = parsed;
+        return null;
+    }
+
+    private static ProblemHttpResult? Validate(ConnectRequest request)
+    {
+        if (ExchangeCatalog.Find(request.Exchange) is null)
+        {
+            return Problem.Result(ProblemType.UnknownExchange, $"exchange must be one of {string.Join(", ", ExchangeCatalog.All.Select(x => x.Id))}.");
+        }
+
+        if (request.Label is { } label && (label.Trim().Length is 0 or > MaxLabel || label.Any(char.IsControl)))
+        {
+            return Problem.Result(ProblemType.InvalidArgument, $"label must be 1 to {MaxLabel} printable characters.");
+        }
+
+        if (request.ApiKey is not { } key || key.Trim().Length is 0 or > MaxApiKey || key.Trim().Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        {
+            return Problem.Result(ProblemType.InvalidArgument, $"api_key is required: the key id from the exchange's API-key page, without spaces (at most {MaxApiKey} characters).");
+        }
+
+        return request.Secret is not { } secret || secret.Trim().Length == 0 || Encoding.UTF8.GetByteCount(secret) > CofferVault.MaxSecretBytes
+            ? Problem.Result(ProblemType.InvalidArgument, "secret is required (at most 8 KiB). It is stored in the vault and never shown again.")
+            : null;
+    }
+
+    private async Task<TokenInfo?> TraderRootAsync(Guid userId, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var row = await db.Tokens.AsNoTracking().FirstOrDefaultAsync(x => x.UserId == userId && x.Kind == "trader" && x.RevokedAt == null, cancellationToken);
+        return row is null ? null : TokenInfo.From(row);
+    }
+
+    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max];
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Locked {Exchange} connection {Connection}: the key's permissions grew")]
+    private static partial void LogLocked(ILogger logger, string exchange, Guid connection);
+}
