@@ -74,6 +74,8 @@ internal static class SettingsResolver
             OpenSignUp = environment("COFFER_OPEN_SIGNUP") is "1" or "true",
             TrustedProxies = TrustedProxies(environment("COFFER_TRUSTED_PROXIES")),
             SignInAttemptsPerMinute = SignInRate(environment("COFFER_SIGNIN_RATE_PER_MINUTE")),
+            PasskeyRpId = environment("COFFER_PASSKEY_RP_ID") is { Length: > 0 } rpId ? rpId.Trim().ToLowerInvariant() : null,
+            PasskeyOrigins = PasskeyOrigins(environment("COFFER_PASSKEY_ORIGINS")),
         };
         _ = ListenEndpoint.Parse(settings.Listen);
         if ((settings.TlsCertificatePath is null) != (settings.TlsKeyPath is null))
@@ -81,8 +83,12 @@ internal static class SettingsResolver
             throw new SettingsException("Set both COFFER_TLS_CERT and COFFER_TLS_KEY, or neither (a self-signed certificate is generated).");
         }
 
+        _ = Features.Identity.PasskeyRelyingParty.From(settings);
         return settings;
     }
+
+    private static List<string> PasskeyOrigins(string? value) =>
+        [.. (value ?? string.Empty).Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
 
     private static int Quota(Func<string, string?> environment, string name, int fallback) =>
         environment(name) is not { } value ? fallback

@@ -50,7 +50,7 @@ internal static class IdentityEndpoints
         });
         services.AddIdentityCore<CofferUser>(o =>
             {
-                o.Stores.SchemaVersion = IdentitySchemaVersions.Version2;
+                o.Stores.SchemaVersion = IdentitySchemaVersions.Version3;
                 o.Password.RequiredLength = PasswordPolicy.MinLength;
                 o.Password.RequireDigit = false;
                 o.Password.RequireLowercase = false;
