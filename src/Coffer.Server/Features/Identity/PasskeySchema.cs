@@ -24,7 +24,7 @@ internal sealed class PasskeySchema : IEntityTypeConfiguration<IdentityUserPassk
         // W3C WebAuthn §5.1.2 (credential id): at most 1023 bytes.
         builder.Property(p => p.CredentialId).HasMaxLength(1024);
         builder.Property<DateTimeOffset?>(LastUsedAt);
-        builder.Property<long>(UseCount);
+        builder.Property<long>(UseCount).IsConcurrencyToken();
         builder.OwnsOne(p => p.Data).ToJson("data");
         builder.HasOne<CofferUser>().WithMany().HasForeignKey(p => p.UserId).IsRequired().OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(p => p.UserId);
