@@ -80,6 +80,18 @@ internal sealed record ServerSettings
     /// <summary>The public address Coffer calls exchanges from (COFFER_EGRESS_IP), shown to users to allow-list on their keys.</summary>
     public string? EgressAddress { get; init; }
 
+    /// <summary>
+    /// The WebAuthn relying party id (COFFER_PASSKEY_RP_ID): the domain passkeys are bound to, e.g. coffer.example.com.
+    /// Null: the host of the first of <see cref="PasskeyOrigins"/>, or <c>localhost</c>.
+    /// </summary>
+    public string? PasskeyRpId { get; init; }
+
+    /// <summary>
+    /// The web origins a passkey ceremony may come from (COFFER_PASSKEY_ORIGINS, comma-separated), matched exactly
+    /// against the client data's origin (W3C WebAuthn §7.1 step 9). Empty: <c>https://localhost:PORT</c> of <see cref="Listen"/>.
+    /// </summary>
+    public IReadOnlyList<string> PasskeyOrigins { get; init; } = [];
+
     public string SqlitePath => Path.Combine(DataDirectory, "coffer.db");
 
     public string DevKeyFilePath => Path.Combine(DataDirectory, "dev-unseal.key");

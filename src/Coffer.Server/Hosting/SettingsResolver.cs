@@ -82,6 +82,8 @@ internal static class SettingsResolver
                 var other => throw new SettingsException($"COFFER_EXCHANGE_CUSTOM_URLS must be true or false, not '{other}'."),
             },
             EgressAddress = EgressAddress(environment("COFFER_EGRESS_IP")),
+            PasskeyRpId = environment("COFFER_PASSKEY_RP_ID") is { Length: > 0 } rpId ? rpId.Trim().ToLowerInvariant() : null,
+            PasskeyOrigins = PasskeyOrigins(environment("COFFER_PASSKEY_ORIGINS")),
         };
         _ = ListenEndpoint.Parse(settings.Listen);
         if ((settings.TlsCertificatePath is null) != (settings.TlsKeyPath is null))
@@ -89,8 +91,12 @@ internal static class SettingsResolver
             throw new SettingsException("Set both COFFER_TLS_CERT and COFFER_TLS_KEY, or neither (a self-signed certificate is generated).");
         }
 
+        _ = Features.Identity.PasskeyRelyingParty.From(settings);
         return settings;
     }
+
+    private static List<string> PasskeyOrigins(string? value) =>
+        [.. (value ?? string.Empty).Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
 
     private static int Quota(Func<string, string?> environment, string name, int fallback) =>
         environment(name) is not { } value ? fallback

@@ -36,8 +36,8 @@ internal sealed partial record ProblemType(string Slug, int Status, string Title
     public static readonly ProblemType AccountDisabled = new("account-disabled", 403, "The account is locked until an admin unlocks it.");
     public static readonly ProblemType AccountFrozen = new("account-frozen", 403, "The account is frozen.");
     public static readonly ProblemType SecondFactorNotEnrolled = new("second-factor-not-enrolled", 403, "This needs a second factor, and none is enrolled.");
-    public static readonly ProblemType StepUpRequired = new("step-up-required", 403, "This action needs a fresh one-time code (step-up).");
-    public static readonly ProblemType StepUpFailed = new("step-up-failed", 403, "The step-up code was not accepted.");
+    public static readonly ProblemType StepUpRequired = new("step-up-required", 403, "This action needs a fresh one-time code or passkey assertion (step-up).");
+    public static readonly ProblemType StepUpFailed = new("step-up-failed", 403, "The step-up code or passkey assertion was not accepted.");
     public static readonly ProblemType InvitationInvalid = new("invitation-invalid", 400, "The invitation is unknown, used or expired.");
     public static readonly ProblemType SignUpClosed = new("sign-up-closed", 403, "Sign-up needs an invitation.");
     public static readonly ProblemType UsernameTaken = new("username-taken", 409, "The username is taken.");
@@ -45,6 +45,11 @@ internal sealed partial record ProblemType(string Slug, int Status, string Title
     public static readonly ProblemType CurrentPasswordRequired = new("current-password-required", 400, "Changing the password needs the current one.");
     public static readonly ProblemType TotpAlreadyEnabled = new("totp-already-enabled", 409, "TOTP is already enabled.");
     public static readonly ProblemType TotpNotPending = new("totp-not-pending", 409, "No TOTP enrolment is waiting for confirmation.");
+    public static readonly ProblemType PasskeyInvalid = new("passkey-invalid", 400, "The passkey was not accepted.");
+    public static readonly ProblemType PasskeyChallengeInvalid = new("passkey-challenge-invalid", 400, "The passkey challenge is unknown, used or expired.");
+    public static readonly ProblemType PasskeyRejected = new("passkey-rejected", 401, "The passkey was not accepted.");
+    public static readonly ProblemType PasskeyAlreadyRegistered = new("passkey-already-registered", 409, "This passkey is already registered.");
+    public static readonly ProblemType PasskeyLimit = new("passkey-limit", 409, "No more passkeys can be added.");
     public static readonly ProblemType NotASession = new("not-a-session", 400, "The calling token is not a sign-in session.");
     public static readonly ProblemType InternalError = new("internal-error", 500, "Something went wrong on the server.");
     public static readonly ProblemType AuditUnavailable = new("audit-unavailable", 503, "The audit log is unavailable; an action it cannot record is not done.");

@@ -8,7 +8,7 @@ using Coffer.Server.Tests.Support;
 namespace Coffer.Server.Tests.Identity;
 
 /// <summary>
-/// A real server (SQLite unless overridden) on a manual clock, initialized and unsealed, whose admin has a password.
+/// A real server (SQLite unless <see cref="OnPostgres"/>) on a manual clock, initialized and unsealed, whose admin has a password.
 /// Helpers drive the real API: invitations, sign-up, sign-in, TOTP enrolment with codes computed from the shown seed.
 /// </summary>
 public abstract class IdentityTest : IAsyncLifetime
@@ -17,6 +17,7 @@ public abstract class IdentityTest : IAsyncLifetime
     internal const string UserPassword = "a long enough passphrase 42";
 
     private readonly TestData _data = new();
+    private PostgresDatabase? _postgres;
 
     internal ServerInstance Server { get; private set; } = null!;
 
@@ -28,7 +29,8 @@ public abstract class IdentityTest : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Server = await ServerInstance.StartAsync(Configure(_data.Settings()), Clock.Install());
+        _postgres = OnPostgres ? await PostgresDatabase.CreateAsync() : null;
+        Server = await ServerInstance.StartAsync(Configure(_data.Settings(postgres: _postgres)), Clock.Install());
         (_, AdminToken) = await Server.InitAndUnsealAsync();
         using var response = await SendAsync(HttpMethod.Post, "/api/v1/auth/password", new { new_password = AdminPassword }, AdminToken);
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
@@ -37,8 +39,16 @@ public abstract class IdentityTest : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await Server.DisposeAsync();
+        if (_postgres is not null)
+        {
+            await _postgres.DisposeAsync();
+        }
+
         _data.Dispose();
     }
+
+    /// <summary>Whether this class's server keeps its state in a fresh PostgreSQL database rather than SQLite.</summary>
+    internal virtual bool OnPostgres => false;
 
     /// <summary>Settings for this class's server; by default a throttle loose enough not to get in the way.</summary>
     internal virtual ServerSettings Configure(ServerSettings settings) => settings with { SignInAttemptsPerMinute = 10_000 };

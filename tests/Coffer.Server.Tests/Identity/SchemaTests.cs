@@ -40,6 +40,11 @@ public sealed class SchemaTests
             var actual = await ColumnsAsync(connection, settings.Storage, table);
             var mapped = entity.GetProperties().Select(p => (Property: p, Column: p.GetColumnName(store)!)).ToList();
 
+            // Owned types mapped to JSON (Identity's passkey data) live in one container column of the owner's table.
+            var json = entity.GetNavigations().Select(n => n.TargetEntityType).Where(t => t.IsOwned() && t.IsMappedToJson())
+                .Select(t => (Column: t.GetContainerColumnName()!, Type: t.GetContainerColumnType() ?? JsonColumnType(settings.Storage), Nullable: !t.FindOwnership()!.IsRequiredDependent))
+                .ToList();
+
             // Every mapped column can be selected (LIMIT 0 reads no rows, but the database resolves every name).
             await ExecuteAsync(connection, $"SELECT {string.Join(", ", mapped.Select(m => Quote(m.Column)))} FROM {Quote(table)} LIMIT 0");
             foreach (var (property, column) in mapped)
@@ -62,7 +67,19 @@ public sealed class SchemaTests
                 }
             }
 
-            foreach (var extra in actual.Keys.Except(mapped.Select(m => m.Column), StringComparer.Ordinal))
+            foreach (var (column, type, nullable) in json)
+            {
+                if (!actual.TryGetValue(column, out var found))
+                {
+                    problems.Add($"{table}.{column}: JSON column in the model, not in the database");
+                }
+                else if (!string.Equals(type, found.Type, StringComparison.OrdinalIgnoreCase) || nullable != found.Nullable)
+                {
+                    problems.Add($"{table}.{column}: model JSON {type} nullable={nullable}, database {found.Type} nullable={found.Nullable}");
+                }
+            }
+
+            foreach (var extra in actual.Keys.Except(mapped.Select(m => m.Column).Concat(json.Select(j => j.Column)), StringComparer.Ordinal))
             {
                 problems.Add($"{table}.{extra}: in the database, not in the model");
             }
@@ -94,6 +111,8 @@ public sealed class SchemaTests
         Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
         Assert.Contains("users", tables);
         Assert.Contains("user_roles", tables);
+        Assert.Contains("user_passkeys", tables);
+        Assert.Contains("passkey_ceremonies", tables);
     }
 
     [Theory]
@@ -134,6 +153,9 @@ public sealed class SchemaTests
         Database.Configure(options, settings);
         return new CofferDb(options.Options);
     }
+
+    /// <summary>What EF Core's providers store JSON in when the model does not say: SQLite TEXT, Npgsql jsonb.</summary>
+    private static string JsonColumnType(StorageProvider provider) => provider == StorageProvider.Sqlite ? "TEXT" : "jsonb";
 
     private static string Quote(string name) => "\"" + name + "\"";
 

@@ -23,6 +23,9 @@ internal enum AuthFailure
     ReplayedSecondFactor,
     Frozen,
     SecondFactorNotEnrolled,
+
+    /// <summary>Step-up with a TOTP code on an account whose only second factor is a passkey.</summary>
+    TotpNotEnrolledUsePasskey,
 }
 
 /// <summary>The outcome of a credential check: the user, or why not (and until when, for a lockout).</summary>
@@ -135,7 +138,8 @@ internal sealed class Authenticator(
 
         if (!user.TwoFactorEnabled || user.TotpSecretId is null)
         {
-            return AuthOutcome.Fail(AuthFailure.SecondFactorNotEnrolled);
+            var passkeys = await db.Passkeys().AnyAsync(p => p.UserId == userId, cancellationToken);
+            return AuthOutcome.Fail(!passkeys ? AuthFailure.SecondFactorNotEnrolled : code is null ? AuthFailure.SecondFactorRequired : AuthFailure.TotpNotEnrolledUsePasskey);
         }
 
         if (code is null)
@@ -163,6 +167,84 @@ internal sealed class Authenticator(
             TotpCheck.Replayed => await FailAsync(db, user, user.NormalizedUserName!, state, now, AuthFailure.ReplayedSecondFactor, cancellationToken),
             _ => await FailAsync(db, user, user.NormalizedUserName!, state, now, AuthFailure.InvalidSecondFactor, cancellationToken),
         };
+    }
+
+    /// <summary>
+    /// Step-up with a passkey assertion (DESIGN §4): like a TOTP step-up, refused on a locked account, and every failure
+    /// (a bad or replayed assertion, a used or expired challenge) counts towards the lockout. <paramref name="verify"/>
+    /// runs the ceremony's finish under the account's attempt lock.
+    /// </summary>
+    public async Task<AuthOutcome> StepUpWithPasskeyAsync(Guid userId, Func<CancellationToken, Task<PasskeyFailure?>> verify, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var user = await db.Users.SingleOrDefaultAsync(u => u.Id == userId, cancellationToken);
+        if (user is null)
+        {
+            return AuthOutcome.Fail(AuthFailure.InvalidCredentials);
+        }
+
+        if (!await db.Passkeys().AnyAsync(p => p.UserId == userId, cancellationToken))
+        {
+            return AuthOutcome.Fail(AuthFailure.SecondFactorNotEnrolled);
+        }
+
+        using var attempt = await locks.AcquireAsync(user.NormalizedUserName ?? string.Empty, cancellationToken);
+        await db.Entry(user).ReloadAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        var state = StateOf(user);
+        if (state.Disabled)
+        {
+            return AuthOutcome.Fail(AuthFailure.Disabled);
+        }
+
+        if (state.IsLockedAt(now))
+        {
+            return AuthOutcome.Fail(AuthFailure.Locked, state.LockedUntil);
+        }
+
+        return await verify(cancellationToken) switch
+        {
+            null => new AuthOutcome(user, null),
+            PasskeyFailure.UnknownChallenge => await FailAsync(db, user, user.NormalizedUserName!, state, now, AuthFailure.ReplayedSecondFactor, cancellationToken),
+            _ => await FailAsync(db, user, user.NormalizedUserName!, state, now, AuthFailure.InvalidSecondFactor, cancellationToken),
+        };
+    }
+
+    /// <summary>
+    /// Passkey sign-in, after the assertion has authenticated the user: a passkey with user verification is a
+    /// multi-factor authenticator by itself (NIST SP 800-63B-4 §3.1.7), so no TOTP is asked for; but the account's
+    /// state decides as for a password — a disabled, locked or frozen account is refused — and a success clears the
+    /// failures counted so far, as a password sign-in does.
+    /// </summary>
+    public async Task<AuthOutcome> AdmitPasskeyUserAsync(Guid userId, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var user = await db.Users.SingleOrDefaultAsync(u => u.Id == userId, cancellationToken);
+        if (user is null)
+        {
+            return AuthOutcome.Fail(AuthFailure.InvalidCredentials);
+        }
+
+        using var attempt = await locks.AcquireAsync(user.NormalizedUserName ?? string.Empty, cancellationToken);
+        await db.Entry(user).ReloadAsync(cancellationToken);
+        var state = StateOf(user);
+        if (state.Disabled)
+        {
+            return AuthOutcome.Fail(AuthFailure.Disabled);
+        }
+
+        if (state.IsLockedAt(time.GetUtcNow()))
+        {
+            return AuthOutcome.Fail(AuthFailure.Locked, state.LockedUntil);
+        }
+
+        if (user.FrozenAt is not null)
+        {
+            return AuthOutcome.Fail(AuthFailure.Frozen);
+        }
+
+        await SaveStateAsync(db, user.Id, LockoutPolicy.AfterSuccess(), cancellationToken);
+        return new AuthOutcome(user, null);
     }
 
     /// <summary>An admin's unlock: clears the lockout (also the permanent one) of a user, and of a phantom of that name.</summary>

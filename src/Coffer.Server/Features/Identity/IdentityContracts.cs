@@ -35,3 +35,17 @@ internal sealed record RecoveryCodesResponse(IReadOnlyList<string> RecoveryCodes
 internal sealed record TwoFactorStatusResponse(bool TotpEnabled, bool TotpPending, int RecoveryCodesLeft);
 
 internal sealed record UnlockResponse(string Username, bool WasFrozen);
+
+/// <summary>WebAuthn options for the browser (<c>navigator.credentials.create</c> or <c>.get</c>), as Identity makes them.</summary>
+internal sealed record PasskeyOptionsResponse(System.Text.Json.JsonElement Options, DateTimeOffset ExpiresAt);
+
+/// <summary>POST /api/v1/auth/passkeys/registration/finish: the credential (its JSON, as PublicKeyCredential.toJSON() gives it) and a name for it.</summary>
+internal sealed record PasskeyRegistrationRequest(System.Text.Json.JsonElement? Credential, string? Name);
+
+/// <summary>POST /api/v1/auth/passkeys/signin: the assertion (PublicKeyCredential.toJSON()).</summary>
+internal sealed record PasskeySignInRequest(System.Text.Json.JsonElement? Credential);
+
+/// <summary>A passkey as listed: its credential id (base64url), name and dates; never its key or attestation.</summary>
+internal sealed record PasskeyView(string Id, string? Name, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt);
+
+internal sealed record PasskeyListResponse(IReadOnlyList<PasskeyView> Items);

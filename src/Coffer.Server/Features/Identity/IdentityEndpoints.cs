@@ -14,12 +14,14 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Coffer.Server.Features.Identity;
 
 /// <summary>
 /// <c>/api/v1/auth</c>: sign-up (by invitation, or open where configured), sign-in with password and second factor,
-/// sign-out, sessions, password, TOTP enrolment and recovery codes, invitations and unlock for admins.
+/// sign-out, sessions, password, TOTP enrolment and recovery codes, invitations and unlock for admins; passkeys in
+/// <see cref="PasskeyEndpoints"/>.
 /// </summary>
 internal static class IdentityEndpoints
 {
@@ -50,7 +52,7 @@ internal static class IdentityEndpoints
         });
         services.AddIdentityCore<CofferUser>(o =>
             {
-                o.Stores.SchemaVersion = IdentitySchemaVersions.Version2;
+                o.Stores.SchemaVersion = IdentitySchemaVersions.Version3;
                 o.Password.RequiredLength = PasswordPolicy.MinLength;
                 o.Password.RequireDigit = false;
                 o.Password.RequireLowercase = false;
@@ -74,6 +76,23 @@ internal static class IdentityEndpoints
         services.AddSingleton<SessionIssuer>();
         services.AddSingleton<StepUp>();
         services.AddSingleton<SecurityEvents>();
+        var relyingParty = PasskeyRelyingParty.From(settings);
+        services.AddSingleton(relyingParty);
+        services.Configure<IdentityPasskeyOptions>(o =>
+        {
+            // The RP id and origins from settings, not from the request's Host and Origin headers (the default): a
+            // bearer-token client need not send an Origin header, and the client's headers are the client's to choose.
+            o.ServerDomain = relyingParty.RpId;
+            o.ValidateOrigin = context => ValueTask.FromResult(relyingParty.Allows(context.Origin, context.CrossOrigin));
+            o.AuthenticatorTimeout = PasskeyCeremonies.Lifetime;
+
+            // User verification (PIN or biometric) makes a passkey multi-factor on its own, which is what lets it sign
+            // in without a password and stand in for TOTP at step-up; discoverable credentials allow usernameless sign-in.
+            o.UserVerificationRequirement = "required";
+            o.ResidentKeyRequirement = "required";
+        });
+        services.TryAddScoped<IPasskeyHandler<CofferUser>, PasskeyHandler<CofferUser>>();
+        services.AddScoped<PasskeyCeremonies>();
         // Only the policy: the 429 answer (problem, Retry-After, RateLimit fields) is the perimeter's, for every limiter.
         services.AddRateLimiter(o =>
         {
@@ -108,6 +127,7 @@ internal static class IdentityEndpoints
         auth.MapPost("/2fa/totp/confirm", ConfirmTotp).RequireAuthorization(PersonPolicy).RequireRateLimiting(RateLimitPolicy);
         auth.MapDelete("/2fa/totp", DisableTotp).RequireAuthorization(PersonPolicy).RequireStepUp();
         auth.MapPost("/2fa/recovery-codes", NewRecoveryCodes).RequireAuthorization(PersonPolicy).RequireStepUp();
+        auth.MapPasskeyEndpoints();
         return app;
     }
 

@@ -8,10 +8,11 @@ namespace Coffer.Server.Features.Identity;
 
 /// <summary>
 /// Names Identity's tables and columns the way the rest of Coffer's schema is named (snake_case, <c>ix_</c>/<c>ux_</c>
-/// indexes) and pins Identity's schema to version 2 (the .NET 8 schema, without passkeys): Identity picks its schema
-/// version from the options of the application that builds the model, and EF caches the first model it builds per
-/// context type, so setting the version-2 lengths here keeps the model the same however the context is created
-/// (by the server, by <c>coffer migrate</c>, or by a test). Migration 0004 creates exactly this.
+/// indexes) and pins Identity's schema to version 3 (the .NET 10 schema: version 2 plus passkeys, see
+/// <see cref="PasskeySchema"/>): Identity picks its schema version from the options of the application that builds the
+/// model (version 1 when there is none), and EF caches the first model it builds per context type, so setting the
+/// lengths and the passkey table here keeps the model the same however the context is created (by the server, by
+/// <c>coffer migrate</c>, or by a test). Migrations 0004 and 0006 create exactly this.
 /// </summary>
 internal sealed class IdentitySchema :
     IEntityTypeConfiguration<CofferUser>,
@@ -67,7 +68,7 @@ internal sealed class IdentitySchema :
         return text.ToString();
     }
 
-    private static void Name(EntityTypeBuilder builder, string table)
+    internal static void Name(EntityTypeBuilder builder, string table)
     {
         builder.ToTable(table);
         foreach (var property in builder.Metadata.GetDeclaredProperties().ToList())

@@ -14,7 +14,10 @@ namespace Coffer.Server.Features.Identity;
 internal sealed class SecurityEvents(AuditLog audit, INotifier notifier, IDbContextFactory<CofferDb> factory, ILookupNormalizer normalizer)
 {
     /// <summary>Records a successful sign-in; tells the user when it came from a device not seen before.</summary>
-    public async Task SignedInAsync(HttpContext http, CofferUser user, CancellationToken cancellationToken)
+    public Task SignedInAsync(HttpContext http, CofferUser user, CancellationToken cancellationToken) => SignedInAsync(http, user, "password", cancellationToken);
+
+    /// <param name="method">How the user signed in: <c>password</c> or <c>passkey</c>.</param>
+    public async Task SignedInAsync(HttpContext http, CofferUser user, string method, CancellationToken cancellationToken)
     {
         var device = Device(http);
         var fingerprint = await audit.HmacAsync(device, cancellationToken);
@@ -26,7 +29,7 @@ internal sealed class SecurityEvents(AuditLog audit, INotifier notifier, IDbCont
         }
 
         // Required: a sign-in that cannot be recorded does not hand out a session.
-        await audit.AppendAsync(Entry(http, "auth.signin", AuditOutcome.Success, user).WithSensitive("device", device).With("new_device", !known), cancellationToken);
+        await audit.AppendAsync(Entry(http, "auth.signin", AuditOutcome.Success, user).WithSensitive("device", device).With("new_device", !known).With("method", method), cancellationToken);
         if (!known)
         {
             await notifier.NotifyAsync(
@@ -70,6 +73,32 @@ internal sealed class SecurityEvents(AuditLog audit, INotifier notifier, IDbCont
                 new Dictionary<string, string> { ["client_ip"] = http.Connection.RemoteIpAddress?.ToString() ?? "unknown" },
                 cancellationToken);
         }
+    }
+
+    /// <summary>Records a new passkey (required: without its record it is not added) and tells the user.</summary>
+    public async Task PasskeyAddedAsync(HttpContext http, CofferUser user, string credentialId, string name, CancellationToken cancellationToken)
+    {
+        await audit.AppendAsync(AuditEntry.For(http, "auth.passkey.add", AuditOutcome.Success, credentialId), cancellationToken);
+        await notifier.NotifyAsync(
+            user.Id,
+            NotificationKind.CredentialAdded,
+            "A passkey was added to your Coffer account",
+            $"A passkey named '{name}' was added to {user.UserName} from {http.Connection.RemoteIpAddress}. It can sign in to the account and confirm sensitive actions. If this was not you, freeze your account now.",
+            new Dictionary<string, string> { ["credential"] = "passkey", ["client_ip"] = http.Connection.RemoteIpAddress?.ToString() ?? "unknown" },
+            cancellationToken);
+    }
+
+    /// <summary>Records a removed passkey (required: without its record it is not removed) and tells the user.</summary>
+    public async Task PasskeyRemovedAsync(HttpContext http, Guid userId, string credentialId, string? name, CancellationToken cancellationToken)
+    {
+        await audit.AppendAsync(AuditEntry.For(http, "auth.passkey.remove", AuditOutcome.Success, credentialId), cancellationToken);
+        await notifier.NotifyAsync(
+            userId,
+            NotificationKind.CredentialRemoved,
+            "A passkey was removed from your Coffer account",
+            $"The passkey named '{name}' was removed from {http.Connection.RemoteIpAddress}; it can no longer sign in.",
+            new Dictionary<string, string> { ["credential"] = "passkey", ["client_ip"] = http.Connection.RemoteIpAddress?.ToString() ?? "unknown" },
+            cancellationToken);
     }
 
     public async Task FrozenAsync(HttpContext http, Guid userId, int revoked, CancellationToken cancellationToken)

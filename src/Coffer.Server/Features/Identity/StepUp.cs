@@ -8,15 +8,22 @@ namespace Coffer.Server.Features.Identity;
 
 /// <summary>
 /// Step-up for sensitive actions (DESIGN §4, ASVS 7.5.3): besides the session or token, the request carries a fresh
-/// TOTP code of the token's owner in <c>Coffer-Step-Up: totp=123456</c>, accepted once. Endpoints opt in with
-/// <see cref="StepUpExtensions.RequireStepUp{TBuilder}"/>; an endpoint that needs it only sometimes (creating a token
-/// that can trade) calls <see cref="VerifyAsync"/> itself.
+/// proof from the token's owner in the <c>Coffer-Step-Up</c> header, accepted once: a TOTP code (<c>totp=123456</c>)
+/// or a passkey assertion (<c>passkey=</c> and the base64url of the credential JSON, for a challenge from
+/// <c>POST /api/v1/auth/passkeys/step-up</c>; the challenge is single-use and the sign counter must advance).
+/// Endpoints opt in with <see cref="StepUpExtensions.RequireStepUp{TBuilder}"/>; an endpoint that needs it only
+/// sometimes (creating a token that can trade) calls <see cref="VerifyAsync"/> itself.
 /// </summary>
 internal sealed class StepUp(Authenticator authenticator)
 {
     public const string Header = "Coffer-Step-Up";
 
-    /// <summary>Null when the request carries a valid, unused code of its user; otherwise the problem to answer with.</summary>
+    private const string TotpPrefix = "totp=";
+    private const string PasskeyPrefix = "passkey=";
+
+    private const string HowTo = $"Send '{Header}: totp=123456' with a current code from your authenticator app, or '{Header}: passkey=<base64url of the credential JSON>' with a passkey assertion for a challenge from POST /api/v1/auth/passkeys/step-up.";
+
+    /// <summary>Null when the request carries a valid, unused proof of its user; otherwise the problem to answer with.</summary>
     public async Task<ProblemHttpResult?> VerifyAsync(HttpContext context, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(context.User.FindFirstValue(ClaimTypes.NameIdentifier), out var userId))
@@ -24,23 +31,62 @@ internal sealed class StepUp(Authenticator authenticator)
             return Problem.Result(ProblemType.Unauthorized, "Step-up needs a signed-in user.");
         }
 
-        var outcome = await authenticator.StepUpAsync(userId, ParseCode(context.Request.Headers[Header].ToString()), cancellationToken);
+        var header = context.Request.Headers[Header].ToString().Trim();
+        if (header.StartsWith(PasskeyPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            var credentialJson = DecodeCredential(header[PasskeyPrefix.Length..].Trim());
+            var ceremonies = context.RequestServices.GetRequiredService<PasskeyCeremonies>();
+            var passkey = await authenticator.StepUpWithPasskeyAsync(
+                userId,
+                async ct => (await ceremonies.FinishAssertionAsync(credentialJson, PasskeyPurpose.StepUp, userId, context, ct)).Failure,
+                cancellationToken);
+            return passkey.Failure switch
+            {
+                null => null,
+                AuthFailure.ReplayedSecondFactor => Problem.Result(ProblemType.StepUpFailed, "That passkey challenge is unknown, already used or expired. Get a new one from POST /api/v1/auth/passkeys/step-up and try again."),
+                AuthFailure.InvalidSecondFactor => Problem.Result(ProblemType.StepUpFailed, "The passkey assertion was not accepted (wrong origin, credential, signature or sign counter)."),
+                AuthFailure.SecondFactorNotEnrolled => NotEnrolled(),
+                _ => IdentityProblems.ForStepUp(context, passkey),
+            };
+        }
+
+        var outcome = await authenticator.StepUpAsync(userId, ParseCode(header), cancellationToken);
         return outcome.Failure switch
         {
             null => null,
-            AuthFailure.SecondFactorRequired => Problem.Result(ProblemType.StepUpRequired, $"Send a current code from your authenticator app as '{Header}: totp=123456'."),
+            AuthFailure.SecondFactorRequired => Problem.Result(ProblemType.StepUpRequired, HowTo),
             AuthFailure.ReplayedSecondFactor => Problem.Result(ProblemType.StepUpFailed, "That code was already used. Wait for the next code (they change every 30 seconds) and try again."),
             AuthFailure.InvalidSecondFactor => Problem.Result(ProblemType.StepUpFailed, "The code is wrong. Check the authenticator app's clock and use the current code."),
+            AuthFailure.TotpNotEnrolledUsePasskey => Problem.Result(ProblemType.StepUpFailed, $"This account has no authenticator app; step up with a passkey instead. {HowTo}"),
+            AuthFailure.SecondFactorNotEnrolled => NotEnrolled(),
             _ => IdentityProblems.ForStepUp(context, outcome),
         };
     }
 
+    private static ProblemHttpResult NotEnrolled() => Problem.Result(
+        ProblemType.SecondFactorNotEnrolled,
+        "Step-up needs a second factor: enrol an authenticator app (POST /api/v1/auth/2fa/totp, then /confirm) or a passkey (POST /api/v1/auth/passkeys/registration, then /registration/finish).");
+
     /// <summary>"totp=123456" → "123456"; anything else → null (treated as no code).</summary>
-    private static string? ParseCode(string header)
+    private static string? ParseCode(string header) =>
+        header.StartsWith(TotpPrefix, StringComparison.OrdinalIgnoreCase) ? header[TotpPrefix.Length..].Trim() : null;
+
+    /// <summary>The credential JSON from its base64url; empty (which no ceremony accepts) when it is not that.</summary>
+    private static string DecodeCredential(string encoded)
     {
-        const string prefix = "totp=";
-        var value = header.Trim();
-        return value.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) ? value[prefix.Length..].Trim() : null;
+        if (!System.Buffers.Text.Base64Url.IsValid(encoded))
+        {
+            return string.Empty;
+        }
+
+        try
+        {
+            return new System.Text.UTF8Encoding(false, true).GetString(System.Buffers.Text.Base64Url.DecodeFromChars(encoded));
+        }
+        catch (System.Text.DecoderFallbackException)
+        {
+            return string.Empty;
+        }
     }
 }
 
