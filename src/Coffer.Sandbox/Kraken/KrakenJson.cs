@@ -6,7 +6,12 @@ namespace Coffer.Sandbox.Kraken;
 /// <summary>Kraken's envelope <c>{"error":[…],"result":…}</c> and its number formatting (decimals as strings).</summary>
 internal static class KrakenJson
 {
-    public static JsonSerializerOptions Options { get; } = new() { PropertyNamingPolicy = null };
+    /// <summary>Names as written; no HTML-safe escaping, so "+0000" is sent as Kraken sends it, not as "\u002B0000".</summary>
+    public static JsonSerializerOptions Options { get; } = new()
+    {
+        PropertyNamingPolicy = null,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     /// <summary>
     /// A decimal as a string with at least <paramref name="places"/> decimals, more if the value has them: the sandbox never
