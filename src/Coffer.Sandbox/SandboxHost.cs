@@ -2,6 +2,7 @@ using System.Net;
 using Coffer.Sandbox.Binance;
 using Coffer.Sandbox.Control;
 using Coffer.Sandbox.Faults;
+using Coffer.Sandbox.Kraken;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
@@ -82,6 +83,7 @@ internal sealed class SandboxHost : IAsyncDisposable
         IExchangeFront front = exchange switch
         {
             SandboxExchange.Binance => new BinanceFront(state),
+            SandboxExchange.Kraken => new KrakenFront(state),
             _ => throw new ArgumentOutOfRangeException(nameof(exchange)),
         };
         builder.Services.AddSingleton(front);
@@ -93,6 +95,9 @@ internal sealed class SandboxHost : IAsyncDisposable
         {
             case BinanceFront binance:
                 binance.Map(app);
+                break;
+            case KrakenFront kraken:
+                kraken.Map(app);
                 break;
         }
 

@@ -1,5 +1,6 @@
 using Coffer.Sandbox.Binance;
 using Coffer.Sandbox.Engine;
+using Coffer.Sandbox.Kraken;
 
 namespace Coffer.Sandbox;
 
@@ -22,4 +23,6 @@ internal sealed record SandboxOptions
     public int? PortBase { get; init; }
 
     public BinanceOptions Binance { get; init; } = new();
+
+    public KrakenOptions Kraken { get; init; } = new();
 }
