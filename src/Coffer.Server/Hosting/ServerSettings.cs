@@ -77,6 +77,9 @@ internal sealed record ServerSettings
     /// </summary>
     public bool AllowCustomExchangeUrls { get; init; }
 
+    /// <summary>How often every connection's key permissions are read again (COFFER_EXCHANGE_RECHECK_MINUTES, default 6 hours).</summary>
+    public TimeSpan ExchangeRecheckInterval { get; init; } = TimeSpan.FromHours(6);
+
     /// <summary>The public address Coffer calls exchanges from (COFFER_EGRESS_IP), shown to users to allow-list on their keys.</summary>
     public string? EgressAddress { get; init; }
 

@@ -82,6 +82,7 @@ internal static class SettingsResolver
                 var other => throw new SettingsException($"COFFER_EXCHANGE_CUSTOM_URLS must be true or false, not '{other}'."),
             },
             EgressAddress = EgressAddress(environment("COFFER_EGRESS_IP")),
+            ExchangeRecheckInterval = RecheckInterval(environment("COFFER_EXCHANGE_RECHECK_MINUTES")),
             PasskeyRpId = environment("COFFER_PASSKEY_RP_ID") is { Length: > 0 } rpId ? rpId.Trim().ToLowerInvariant() : null,
             PasskeyOrigins = PasskeyOrigins(environment("COFFER_PASSKEY_ORIGINS")),
         };
@@ -103,6 +104,12 @@ internal static class SettingsResolver
         : int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var quota) && quota >= 1
             ? quota
             : throw new SettingsException($"{name} must be a positive whole number of requests per 10 seconds, not '{value}'.");
+
+    private static TimeSpan RecheckInterval(string? value) =>
+        value is null ? TimeSpan.FromHours(6)
+        : int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var minutes) && minutes is >= 1 and <= 10080
+            ? TimeSpan.FromMinutes(minutes)
+            : throw new SettingsException($"COFFER_EXCHANGE_RECHECK_MINUTES must be a whole number of minutes from 1 to 10080 (a week), not '{value}'.");
 
     private static string? EgressAddress(string? value) =>
         value is null ? null

@@ -167,6 +167,32 @@ public sealed class ConnectionApiTests : IdentityTest, IAsyncLifetime
     }
 
     [Fact]
+    public async Task ScheduledRecheck_LocksOnlyTheKeyWhosePermissionsGrew()
+    {
+        var (session, seed) = await TraderWithTotpAsync("kim");
+        var grows = _sandbox.State.Keys.Issue(SandboxExchange.Binance, SandboxPermissions.Read | SandboxPermissions.Trade);
+        var stays = _sandbox.State.Keys.Issue(SandboxExchange.Binance, SandboxPermissions.Read | SandboxPermissions.Trade);
+        using (var a = await SendAsync(HttpMethod.Post, "/api/v1/connections", Body(grows.ApiKey, grows.Secret, "grows"), session, stepUp: "totp=" + Code(seed)))
+        {
+            Assert.Equal(HttpStatusCode.Created, a.StatusCode);
+        }
+
+        Clock.Advance(TimeSpan.FromSeconds(30));
+        using (var b = await SendAsync(HttpMethod.Post, "/api/v1/connections", Body(stays.ApiKey, stays.Secret, "stays"), session, stepUp: "totp=" + Code(seed)))
+        {
+            Assert.Equal(HttpStatusCode.Created, b.StatusCode);
+        }
+
+        _sandbox.State.Keys.ChangePermissions(SandboxExchange.Binance, grows.ApiKey, SandboxPermissions.Read | SandboxPermissions.Trade | SandboxPermissions.Transfer);
+        var checkedCount = await Server.Services.GetRequiredService<Coffer.Server.Features.Connections.ConnectionService>().RecheckAllAsync(default);
+
+        Assert.Equal(2, checkedCount);
+        var items = (await Server.GetJsonAsync("/api/v1/connections", session)).GetProperty("items").EnumerateArray().ToDictionary(x => x.GetProperty("label").GetString()!, x => x.GetProperty("status").GetString());
+        Assert.Equal("locked", items["grows"]);
+        Assert.Equal("active", items["stays"]);
+    }
+
+    [Fact]
     public async Task Remove_RevokesTheCredentialAndDeletesTheSecret()
     {
         var (session, seed) = await TraderWithTotpAsync("gus");

@@ -32,6 +32,7 @@ internal static class ConnectionEndpoints
             sp.GetRequiredService<ILoggerFactory>(),
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ConnectionService>();
+        services.AddHostedService<ConnectionRecheck>();
         return services;
     }
 

@@ -183,6 +183,38 @@ internal sealed partial class ConnectionService(
         return TypedResults.Ok(ConnectionView.From(row, settings.EgressAddress));
     }
 
+    /// <summary>
+    /// The scheduled re-check: asks the exchange what each active connection's key may do now and locks those whose
+    /// rights grew. A connection whose exchange cannot be reached is left as it is and tried next time. Returns how many
+    /// were checked.
+    /// </summary>
+    public async Task<int> RecheckAllAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var rows = await db.Table<ConnectionRow>().Where(x => x.Status == ConnectionRow.Active).ToListAsync(cancellationToken);
+        var checkedCount = 0;
+        foreach (var row in rows)
+        {
+            var client = await ClientForAsync(row, cancellationToken);
+            if (client is null)
+            {
+                continue;
+            }
+
+            try
+            {
+                await ApplyAsync(db, row, await client.FetchPermissionsAsync(cancellationToken), cancellationToken);
+                checkedCount++;
+            }
+            catch (ExchangeException ex)
+            {
+                LogRecheckFailed(logger, row.Exchange, row.Id, ex.Kind);
+            }
+        }
+
+        return checkedCount;
+    }
+
     /// <summary>Records a fresh permission reading; locks the connection (and says why) when the key gained rights.</summary>
     internal async Task ApplyAsync(CofferDb db, ConnectionRow row, KeyPermissions permissions, CancellationToken cancellationToken)
     {
@@ -380,6 +412,9 @@ internal sealed partial class ConnectionService(
     }
 
     private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max];
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Re-check of {Exchange} connection {Connection} failed ({Kind}); trying again next time")]
+    private static partial void LogRecheckFailed(ILogger logger, string exchange, Guid connection, ExchangeErrorKind kind);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Locked {Exchange} connection {Connection}: the key's permissions grew")]
     private static partial void LogLocked(ILogger logger, string exchange, Guid connection);
