@@ -181,7 +181,9 @@ internal static class BinanceParsing
         return new Order
         {
             Id = Str(o, "orderId")!,
-            ClientOrderId = Str(o, "clientOrderId"),
+            // rest-api.md "Cancel order" response: clientOrderId is the cancel request's own id and origClientOrderId the
+            // order's; the order keeps the id it was placed with.
+            ClientOrderId = Str(o, "origClientOrderId") ?? Str(o, "clientOrderId"),
             Symbol = symbol,
             Type = type switch
             {

@@ -32,8 +32,11 @@ internal sealed class BinanceFront : IExchangeFront
         _state = state;
         _symbols = new BinanceSymbols(state.Engine);
         var options = state.Options.Binance;
-        Weight = new BinanceWeight(options.RequestWeightPerMinute, options.FirstBanSeconds, state.Clock);
-        SapiWeight = new BinanceWeight(options.SapiIpWeightPerMinute, options.FirstBanSeconds, state.Clock);
+
+        // Weight windows, Retry-After and bans run on the host clock, not the skewed exchange clock: a clock-skew fault
+        // set mid-run must not move time backwards under a Retry-After already given (and ban a client that waited it out).
+        Weight = new BinanceWeight(options.RequestWeightPerMinute, options.FirstBanSeconds, state.Options.TimeProvider);
+        SapiWeight = new BinanceWeight(options.SapiIpWeightPerMinute, options.FirstBanSeconds, state.Options.TimeProvider);
     }
 
     public SandboxExchange Exchange => SandboxExchange.Binance;
@@ -90,9 +93,13 @@ internal sealed class BinanceFront : IExchangeFront
     public async Task WriteRateLimitedAsync(HttpContext context, int retryAfterSeconds)
     {
         var ip = RemoteIp(context);
-        Weight.NoteRateLimited(ip, retryAfterSeconds);
+        var refusal = Weight.RateLimitFault(ip, retryAfterSeconds);
+        if (refusal.Status == 418)
+        {
+            Control.RequestOutcome.Set(context, "fault:418");
+        }
+
         context.Response.Headers[WeightHeader] = Weight.Used(ip).ToString(CultureInfo.InvariantCulture);
-        var refusal = new WeightRefusal(429, retryAfterSeconds, _state.Clock.GetUtcNow().AddSeconds(retryAfterSeconds));
         await RateLimited(refusal, Weight.Limit).ExecuteAsync(context);
     }
 

@@ -47,13 +47,32 @@ internal sealed class BinanceWeight(int limitPerMinute, int firstBanSeconds, Tim
         }
     }
 
-    /// <summary>A 429 sent for another reason (a fault): the client must still honour its Retry-After or be banned.</summary>
-    public void NoteRateLimited(IPAddress ip, int retryAfterSeconds)
+    /// <summary>
+    /// A 429 the fault plan sends: the client must still honour its Retry-After or be banned. A request that arrives while
+    /// the IP is banned, or before an earlier 429's Retry-After has passed, is answered 418 as <see cref="Charge"/> would:
+    /// a 429 storm must not hide a client that keeps calling into it.
+    /// </summary>
+    public WeightRefusal RateLimitFault(IPAddress ip, int retryAfterSeconds)
     {
         lock (_gate)
         {
             var now = clock.GetUtcNow();
-            StateOf(ip, now).RetryAfter = now.AddSeconds(retryAfterSeconds);
+            var state = StateOf(ip, now);
+            if (state.BannedUntil is { } banned && now < banned)
+            {
+                return new WeightRefusal(418, Seconds(banned - now), banned);
+            }
+
+            if (state.RetryAfter is { } retryAfter && now < retryAfter)
+            {
+                state.BanSeconds = state.BanSeconds == 0 ? firstBanSeconds : Math.Min(state.BanSeconds * 2, 3 * 24 * 3600);
+                state.BannedUntil = now.AddSeconds(state.BanSeconds);
+                state.RetryAfter = null;
+                return new WeightRefusal(418, state.BanSeconds, state.BannedUntil.Value);
+            }
+
+            state.RetryAfter = now.AddSeconds(retryAfterSeconds);
+            return new WeightRefusal(429, retryAfterSeconds, state.RetryAfter.Value);
         }
     }
 

@@ -79,6 +79,56 @@ public sealed class BinanceLimitsAndFaultsTests
     }
 
     [Fact]
+    public async Task RateLimitFault_EveryRequest_ContinuingInsideRetryAfter_Is418Ban()
+    {
+        await using var run = await SandboxRun.StartAsync();
+        await run.Binance.ControlAsync("/sandbox/faults", new { rate_limit = new { every = 1 }, rate_limit_retry_after_seconds = 2 });
+
+        var first = await run.Binance.GetAsync("/api/v3/time");
+        run.Clock.Advance(TimeSpan.FromSeconds(1));
+        var tooSoon = await run.Binance.GetAsync("/api/v3/time");
+        run.Clock.Advance(TimeSpan.FromSeconds(5));
+        var stillBanned = await run.Binance.GetAsync("/api/v3/time");
+
+        // A storm of 429s must not hide a client that keeps calling into it: inside Retry-After is a ban, as with real weight.
+        Assert.Equal(429, first.Status);
+        Assert.Equal(TimeSpan.FromSeconds(2), first.Response.Headers.RetryAfter!.Delta);
+        Assert.Equal(418, tooSoon.Status);
+        Assert.Equal(TimeSpan.FromSeconds(120), tooSoon.Response.Headers.RetryAfter!.Delta);
+        Assert.Equal(418, stillBanned.Status);
+        var outcomes = (await run.Binance.GetAsync("/sandbox/requests")).Body.EnumerateArray().Select(r => r.GetProperty("outcome").GetString());
+        Assert.Equal(["fault:429", "fault:418", "fault:418"], outcomes);
+    }
+
+    [Fact]
+    public async Task RateLimitFault_EveryRequest_WaitingOutRetryAfter_IsAnother429NotABan()
+    {
+        await using var run = await SandboxRun.StartAsync();
+        await run.Binance.ControlAsync("/sandbox/faults", new { rate_limit = new { every = 1 }, rate_limit_retry_after_seconds = 2 });
+
+        var first = await run.Binance.GetAsync("/api/v3/time");
+        run.Clock.Advance(TimeSpan.FromSeconds(2));
+        var second = await run.Binance.GetAsync("/api/v3/time");
+
+        Assert.Equal((429, 429), (first.Status, second.Status));
+    }
+
+    [Fact]
+    public async Task ClockSkewSetAfterA429_WaitingOutRetryAfter_IsServedNotBanned()
+    {
+        await using var run = await SandboxRun.StartAsync();
+        await run.Binance.ControlAsync("/sandbox/faults", new { rate_limit = new { every = 1 }, rate_limit_retry_after_seconds = 2 });
+        var limited = await run.Binance.GetAsync("/api/v3/time");
+
+        // The exchange clock now runs 30 s behind; Retry-After is a duration on the host clock and has passed.
+        await run.Binance.ControlAsync("/sandbox/faults", new { clock_skew_seconds = -30 });
+        run.Clock.Advance(TimeSpan.FromSeconds(2));
+        var after = await run.Binance.GetAsync("/api/v3/time");
+
+        Assert.Equal((429, 200), (limited.Status, after.Status));
+    }
+
+    [Fact]
     public async Task LatencyFault_LongerThanTheClientTimeout_MakesTheClientTimeOut()
     {
         await using var run = await SandboxRun.StartAsync();
