@@ -1,5 +1,6 @@
 using System.Net;
 using Coffer.Sandbox.Binance;
+using Coffer.Sandbox.Coinbase;
 using Coffer.Sandbox.Control;
 using Coffer.Sandbox.Faults;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -82,6 +83,7 @@ internal sealed class SandboxHost : IAsyncDisposable
         IExchangeFront front = exchange switch
         {
             SandboxExchange.Binance => new BinanceFront(state),
+            SandboxExchange.Coinbase => new CoinbaseFront(state),
             _ => throw new ArgumentOutOfRangeException(nameof(exchange)),
         };
         builder.Services.AddSingleton(front);
@@ -93,6 +95,9 @@ internal sealed class SandboxHost : IAsyncDisposable
         {
             case BinanceFront binance:
                 binance.Map(app);
+                break;
+            case CoinbaseFront coinbase:
+                coinbase.Map(app);
                 break;
         }
 

@@ -1,4 +1,5 @@
 using Coffer.Sandbox.Binance;
+using Coffer.Sandbox.Coinbase;
 using Coffer.Sandbox.Engine;
 
 namespace Coffer.Sandbox;
@@ -22,4 +23,6 @@ internal sealed record SandboxOptions
     public int? PortBase { get; init; }
 
     public BinanceOptions Binance { get; init; } = new();
+
+    public CoinbaseOptions Coinbase { get; init; } = new();
 }
