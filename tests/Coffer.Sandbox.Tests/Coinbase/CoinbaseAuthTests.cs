@@ -98,8 +98,9 @@ public sealed class CoinbaseAuthTests
         var parts = jwt.Split('.');
         var tampered = parts[0] + "." + CoinbaseTestJwt.Part(CoinbaseTestJwt.Claims(key, run.Coinbase.Uri("GET", Accounts), now)) + "." + parts[2];
 
-        var good = await run.Coinbase.SendWithJwtAsync(HttpMethod.Get, "/api/v3/brokerage/key_permissions", jwt);
+        // The tampered token goes first: a refused token must not use up the nonce of the genuine one.
         var bad = await run.Coinbase.SendWithJwtAsync(HttpMethod.Get, Accounts, tampered);
+        var good = await run.Coinbase.SendWithJwtAsync(HttpMethod.Get, "/api/v3/brokerage/key_permissions", jwt);
 
         Assert.Equal(200, good.Status);
         Assert.Equal(401, bad.Status);
