@@ -87,7 +87,9 @@ internal sealed class CoinbaseFront : IExchangeFront
 
     public async Task WriteRateLimitedAsync(HttpContext context, int retryAfterSeconds)
     {
-        WriteRateHeaders(context, Private.Exhausted(retryAfterSeconds));
+        var path = context.Request.Path;
+        var isPublic = path.StartsWithSegments(Prefix + "/time", StringComparison.Ordinal) || path.StartsWithSegments(Prefix + "/market", StringComparison.Ordinal);
+        WriteRateHeaders(context, (isPublic ? Public : Private).Exhausted(retryAfterSeconds));
         await TooManyRequests.ExecuteAsync(context);
     }
 

@@ -50,6 +50,19 @@ public sealed class CoinbaseLimitsAndFaultsTests
     }
 
     [Fact]
+    public async Task RateLimitFault_OnAPublicEndpoint_ReportsThePublicLimit()
+    {
+        await using var run = await CoinbaseRun.StartAsync();
+        await run.Coinbase.ControlAsync("/sandbox/faults", new { rate_limit = new { every = 1 } });
+
+        var answer = await run.Coinbase.PublicAsync("/api/v3/brokerage/market/products");
+
+        Assert.Equal(429, answer.Status);
+        Assert.Equal("10", answer.Header("x-ratelimit-limit"));
+        Assert.Equal("RATE_LIMIT_EXCEEDED", answer.Body.GetProperty("error").GetString());
+    }
+
+    [Fact]
     public async Task ServerErrorFault_Answers503_AndIsLogged()
     {
         await using var run = await CoinbaseRun.StartAsync();
