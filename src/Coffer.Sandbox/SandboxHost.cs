@@ -1,5 +1,6 @@
 using System.Net;
 using Coffer.Sandbox.Binance;
+using Coffer.Sandbox.Coinbase;
 using Coffer.Sandbox.Control;
 using Coffer.Sandbox.Faults;
 using Coffer.Sandbox.Kraken;
@@ -84,6 +85,7 @@ internal sealed class SandboxHost : IAsyncDisposable
         {
             SandboxExchange.Binance => new BinanceFront(state),
             SandboxExchange.Kraken => new KrakenFront(state),
+            SandboxExchange.Coinbase => new CoinbaseFront(state),
             _ => throw new ArgumentOutOfRangeException(nameof(exchange)),
         };
         builder.Services.AddSingleton(front);
@@ -98,6 +100,9 @@ internal sealed class SandboxHost : IAsyncDisposable
                 break;
             case KrakenFront kraken:
                 kraken.Map(app);
+                break;
+            case CoinbaseFront coinbase:
+                coinbase.Map(app);
                 break;
         }
 

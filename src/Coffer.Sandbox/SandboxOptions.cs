@@ -1,4 +1,5 @@
 using Coffer.Sandbox.Binance;
+using Coffer.Sandbox.Coinbase;
 using Coffer.Sandbox.Engine;
 using Coffer.Sandbox.Kraken;
 
@@ -25,4 +26,6 @@ internal sealed record SandboxOptions
     public BinanceOptions Binance { get; init; } = new();
 
     public KrakenOptions Kraken { get; init; } = new();
+
+    public CoinbaseOptions Coinbase { get; init; } = new();
 }
