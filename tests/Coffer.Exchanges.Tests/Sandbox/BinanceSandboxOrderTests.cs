@@ -182,7 +182,7 @@ public sealed class BinanceSandboxOrderTests
         Assert.Equal((btc, 0m), truth["BTC"]);
     }
 
-    private static async Task<(BinanceClient Client, SandboxKey Key)> FundedClientAsync(BinanceSandbox sandbox)
+    private static async Task<(BinanceClient Client, SandboxKey Key)> FundedClientAsync(SandboxRun<BinanceClient> sandbox)
     {
         var key = await sandbox.IssueKeyAsync("read", "trade");
         await sandbox.DepositAsync(key.Account, "USDT", DepositUsdt);

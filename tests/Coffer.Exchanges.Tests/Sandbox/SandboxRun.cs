@@ -11,30 +11,43 @@ using Microsoft.Extensions.Logging;
 
 namespace Coffer.Exchanges.Tests.Sandbox;
 
+/// <summary>The sandbox runs the connector tests use, one exchange front each.</summary>
+internal static class BinanceSandbox
+{
+    public static Task<SandboxRun<BinanceClient>> StartAsync(Func<SandboxOptions, SandboxOptions>? configure = null) =>
+        SandboxRun<BinanceClient>.StartAsync(SandboxExchange.Binance, configure);
+}
+
 /// <summary>
-/// The real Binance connector against the sandbox over loopback HTTP: a sandbox host (system clock, prices move only when
-/// the test says), a real vault holding the secrets, one <see cref="ConnectorServices"/> (shared request budgets and clock)
-/// with logging captured at Trace, and an HTTP handler that records every API key and signature the connector sends so a
-/// test can scan the logs for them. The control API (<c>/sandbox/…</c>) is the test's hand, spoken over its own client.
+/// A real connector against one sandbox front over loopback HTTP: a sandbox host (system clock, prices move only when
+/// the test says), a real vault holding the secrets, one <see cref="ConnectorServices"/> (shared request budgets, clock and
+/// nonce store) with logging captured at Trace, and an HTTP handler that records every API key and signature the connector
+/// sends so a test can scan the logs for them. The control API (<c>/sandbox/…</c>) is the test's hand, over its own client.
 /// </summary>
-internal sealed class BinanceSandbox : IAsyncDisposable
+/// <typeparam name="TClient">The connector type <see cref="ExchangeCatalog"/> builds for the exchange.</typeparam>
+internal sealed class SandboxRun<TClient> : IAsyncDisposable
+    where TClient : IExchangeClient
 {
     private readonly TestVault _vault;
     private readonly HttpClient _exchangeHttp;
     private readonly ILoggerFactory _logs;
 
-    private BinanceSandbox(SandboxHost host, TestVault vault, HttpClient exchangeHttp, RecordingHandler recorder, ILoggerFactory logs, CapturingLoggerProvider captured)
+    private SandboxRun(SandboxExchange exchange, SandboxHost host, TestVault vault, HttpClient exchangeHttp, RecordingHandler recorder, ILoggerFactory logs, CapturingLoggerProvider captured)
     {
+        ExchangeId = exchange.ToString().ToLowerInvariant();
         Host = host;
         _vault = vault;
         _exchangeHttp = exchangeHttp;
         Recorder = recorder;
         _logs = logs;
         Logs = captured;
-        BaseUri = host.BaseUrl(SandboxExchange.Binance);
+        BaseUri = host.BaseUrl(exchange);
         Control = new HttpClient { BaseAddress = BaseUri };
         Services = new ConnectorServices(exchangeHttp, new RequestBudgets(TimeProvider.System), new InMemoryNonceStore(), logs, TimeProvider.System);
     }
+
+    /// <summary>The exchange's id in <see cref="ExchangeCatalog"/> and the control API (<c>binance</c>).</summary>
+    public string ExchangeId { get; }
 
     public SandboxHost Host { get; }
 
@@ -51,21 +64,21 @@ internal sealed class BinanceSandbox : IAsyncDisposable
     /// <summary>Every secret the sandbox issued in this run, so a scan covers keys that were never used to sign, too.</summary>
     public ConcurrentBag<string> Secrets { get; } = [];
 
-    public static async Task<BinanceSandbox> StartAsync(Func<SandboxOptions, SandboxOptions>? configure = null)
+    public static async Task<SandboxRun<TClient>> StartAsync(SandboxExchange exchange, Func<SandboxOptions, SandboxOptions>? configure = null)
     {
-        var options = new SandboxOptions { Exchanges = [SandboxExchange.Binance], TimeProvider = TimeProvider.System, PriceInterval = null };
+        var options = new SandboxOptions { Exchanges = [exchange], TimeProvider = TimeProvider.System, PriceInterval = null };
         var host = await SandboxHost.StartAsync(configure?.Invoke(options) ?? options);
         var vault = await TestVault.StartAsync();
         var recorder = new RecordingHandler(new SocketsHttpHandler());
         var captured = new CapturingLoggerProvider();
         var logs = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(captured));
-        return new BinanceSandbox(host, vault, new HttpClient(recorder), recorder, logs, captured);
+        return new SandboxRun<TClient>(exchange, host, vault, new HttpClient(recorder), recorder, logs, captured);
     }
 
     /// <summary>Issues a key through the control API with the given permissions (read, trade, withdraw, transfer).</summary>
     public async Task<SandboxKey> IssueKeyAsync(params string[] permissions)
     {
-        using var response = await Control.PostAsJsonAsync("/sandbox/keys", new { exchange = "binance", permissions });
+        using var response = await Control.PostAsJsonAsync("/sandbox/keys", new { exchange = ExchangeId, permissions });
         response.EnsureSuccessStatusCode();
         var json = await response.Content.ReadFromJsonAsync<JsonElement>();
         var key = new SandboxKey(json.GetProperty("api_key").GetString()!, json.GetProperty("secret").GetString()!, json.GetProperty("account").GetString()!);
@@ -134,14 +147,16 @@ internal sealed class BinanceSandbox : IAsyncDisposable
     }
 
     /// <summary>A connector for <paramref name="key"/>, its secret stored in the vault (or <paramref name="secret"/> instead: a wrong one).</summary>
-    public async Task<BinanceClient> ClientAsync(SandboxKey key, string? secret = null)
-    {
-        var credentials = await _vault.CredentialsAsync(key.ApiKey, secret ?? key.Secret);
-        return Client(credentials);
-    }
+    public async Task<TClient> ClientAsync(SandboxKey key, string? secret = null) =>
+        Client(await CredentialsAsync(key, secret));
 
-    public BinanceClient Client(ExchangeCredentials? credentials) =>
-        new(new ExchangeConnection("binance", BaseUri, credentials), Services);
+    /// <summary>Stores the key's secret (or <paramref name="secret"/> instead) in the vault: credentials signing through it.</summary>
+    public Task<ExchangeCredentials> CredentialsAsync(SandboxKey key, string? secret = null) =>
+        _vault.CredentialsAsync(key.ApiKey, secret ?? key.Secret);
+
+    /// <summary>A connector built as production builds it (<see cref="ExchangeCatalog"/>), over <see cref="Services"/>.</summary>
+    public TClient Client(ExchangeCredentials? credentials) =>
+        (TClient)ExchangeCatalog.Find(ExchangeId)!.Create(new ExchangeConnection(ExchangeId, BaseUri, credentials), Services);
 
     public async ValueTask DisposeAsync()
     {
@@ -162,21 +177,43 @@ internal sealed record SandboxFill(long Id, long OrderId, string Symbol, string 
 
 internal sealed record SandboxRequest(string Method, string Path, string? ApiKey, int Status, string Outcome);
 
-/// <summary>Records what the connector puts on the wire that must never reach a log: API keys and signatures.</summary>
+/// <summary>
+/// Records what a connector puts on the wire that must never reach a log: API keys (Binance <c>X-MBX-APIKEY</c>, Kraken
+/// <c>API-Key</c>) and signatures (Binance's <c>signature</c> parameter, Kraken's <c>API-Sign</c>, Coinbase's bearer JWT).
+/// </summary>
 internal sealed class RecordingHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
 {
+    private static readonly string[] KeyHeaders = [BinanceRequest.ApiKeyHeader, "API-Key"];
+
     public ConcurrentBag<string> ApiKeys { get; } = [];
 
     public ConcurrentBag<string> Signatures { get; } = [];
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        if (request.Headers.TryGetValues(BinanceRequest.ApiKeyHeader, out var keys))
+        foreach (var header in KeyHeaders)
         {
-            foreach (var key in keys)
+            if (request.Headers.TryGetValues(header, out var keys))
             {
-                ApiKeys.Add(key);
+                foreach (var key in keys)
+                {
+                    ApiKeys.Add(key);
+                }
             }
+        }
+
+        if (request.Headers.TryGetValues("API-Sign", out var signs))
+        {
+            foreach (var sign in signs)
+            {
+                Signatures.Add(sign);
+            }
+        }
+
+        if (request.Headers.Authorization is { Scheme: "Bearer", Parameter: { } jwt })
+        {
+            Signatures.Add(jwt);
+            Signatures.Add(jwt[(jwt.LastIndexOf('.') + 1)..]);
         }
 
         Collect(request.RequestUri?.Query.TrimStart('?'));
