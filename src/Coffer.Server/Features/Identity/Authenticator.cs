@@ -26,6 +26,9 @@ internal enum AuthFailure
 
     /// <summary>Step-up with a TOTP code on an account whose only second factor is a passkey.</summary>
     TotpNotEnrolledUsePasskey,
+
+    /// <summary>The password is right, and the account's only second factor is a passkey: it must be presented.</summary>
+    PasskeyRequired,
 }
 
 /// <summary>The outcome of a credential check: the user, or why not (and until when, for a lockout).</summary>
@@ -34,8 +37,12 @@ internal sealed record AuthOutcome(CofferUser? User, AuthFailure? Failure, DateT
     public static AuthOutcome Fail(AuthFailure failure, DateTimeOffset? retryAt = null) => new(null, failure, retryAt);
 }
 
-/// <summary>What the caller presented: a password and, when the account has one, a second factor.</summary>
-internal sealed record Credentials(string? Username, string? Password, string? TotpCode, string? RecoveryCode);
+/// <summary>
+/// What the caller presented: a password and, when the account has one, a second factor — a TOTP code, a recovery
+/// code, or a passkey assertion, which <see cref="Passkey"/> verifies for the user the password named (null when the
+/// endpoint takes no passkey).
+/// </summary>
+internal sealed record Credentials(string? Username, string? Password, string? TotpCode, string? RecoveryCode, Func<Guid, CancellationToken, Task<PasskeyFailure?>>? Passkey = null);
 
 /// <summary>
 /// Checks passwords and second factors under the per-account lockout (security.md §12.1). Unknown usernames cost the
@@ -92,7 +99,9 @@ internal sealed class Authenticator(
             return await FailAsync(db, user, normalized, state, now, AuthFailure.InvalidCredentials, cancellationToken);
         }
 
-        if (unfreezing && !user.TwoFactorEnabled)
+        // A passkey is a second factor as much as TOTP is: an account with either never signs in on a password alone.
+        var passkeys = await db.Passkeys().AnyAsync(p => p.UserId == user.Id, cancellationToken);
+        if (unfreezing && !user.TwoFactorEnabled && !passkeys)
         {
             return AuthOutcome.Fail(AuthFailure.SecondFactorNotEnrolled);
         }
@@ -102,12 +111,12 @@ internal sealed class Authenticator(
             return AuthOutcome.Fail(AuthFailure.Frozen);
         }
 
-        if (user.TwoFactorEnabled)
+        if (user.TwoFactorEnabled || passkeys)
         {
-            var second = await CheckSecondFactorAsync(user, credentials, cancellationToken);
+            var second = await CheckSecondFactorAsync(user, passkeys, credentials, cancellationToken);
             if (second is { } failure)
             {
-                return failure == AuthFailure.SecondFactorRequired
+                return failure is AuthFailure.SecondFactorRequired or AuthFailure.PasskeyRequired
                     ? AuthOutcome.Fail(failure)
                     : await FailAsync(db, user, normalized, state, now, failure, cancellationToken);
             }
@@ -265,8 +274,18 @@ internal sealed class Authenticator(
 
     internal static LockoutState StateOf(CofferUser user) => new(user.AccessFailedCount, user.LockoutCount, user.ConsecutiveFailures, user.LockoutEnd);
 
-    private async Task<AuthFailure?> CheckSecondFactorAsync(CofferUser user, Credentials credentials, CancellationToken cancellationToken)
+    private async Task<AuthFailure?> CheckSecondFactorAsync(CofferUser user, bool passkeys, Credentials credentials, CancellationToken cancellationToken)
     {
+        if (passkeys && credentials.Passkey is { } passkey)
+        {
+            return await passkey(user.Id, cancellationToken) switch
+            {
+                null => null,
+                PasskeyFailure.UnknownChallenge => AuthFailure.ReplayedSecondFactor,
+                _ => AuthFailure.InvalidSecondFactor,
+            };
+        }
+
         if (credentials.TotpCode is { Length: > 0 } code && user.TotpSecretId is { } secretId)
         {
             return await totp.VerifyAsync(user.Id, secretId, code.Trim(), cancellationToken) switch
@@ -282,7 +301,7 @@ internal sealed class Authenticator(
             return await recovery.RedeemAsync(user.Id, recoveryCode, cancellationToken) ? null : AuthFailure.InvalidSecondFactor;
         }
 
-        return AuthFailure.SecondFactorRequired;
+        return user.TwoFactorEnabled ? AuthFailure.SecondFactorRequired : AuthFailure.PasskeyRequired;
     }
 
     private async Task<AuthOutcome> FailAsync(CofferDb db, CofferUser? user, string normalized, LockoutState state, DateTimeOffset now, AuthFailure failure, CancellationToken cancellationToken)

@@ -84,7 +84,8 @@ internal sealed partial class PasskeyCeremonies(
     }
 
     /// <summary>
-    /// Verifies an assertion for <paramref name="purpose"/>; for step-up the ceremony must be <paramref name="userId"/>'s.
+    /// Verifies an assertion for <paramref name="purpose"/>; with <paramref name="userId"/> the passkey must be that user's
+    /// (and for step-up the ceremony too, since the signed-in user began it).
     /// On success the new sign counter is saved and the use recorded, before anything else is decided.
     /// </summary>
     public async Task<PasskeyAssertion> FinishAssertionAsync(string credentialJson, PasskeyPurpose purpose, Guid? userId, HttpContext http, CancellationToken cancellationToken)
@@ -94,7 +95,8 @@ internal sealed partial class PasskeyCeremonies(
             return new PasskeyAssertion(null, null, PasskeyFailure.Malformed);
         }
 
-        if (await ClaimAsync(hash, purpose, userId, cancellationToken) is not { } state)
+        // A step-up's ceremony was begun by the signed-in user; a sign-in's and an unfreeze's by somebody not yet known.
+        if (await ClaimAsync(hash, purpose, purpose == PasskeyPurpose.StepUp ? userId : null, cancellationToken) is not { } state)
         {
             return new PasskeyAssertion(null, null, PasskeyFailure.UnknownChallenge);
         }
@@ -148,7 +150,9 @@ internal sealed partial class PasskeyCeremonies(
     {
         PasskeyPurpose.Register => "register",
         PasskeyPurpose.SignIn => "signin",
-        _ => "step_up",
+        PasskeyPurpose.StepUp => "step_up",
+        PasskeyPurpose.Unfreeze => "unfreeze",
+        _ => throw new ArgumentOutOfRangeException(nameof(purpose)),
     };
 
     private async Task<JsonElement> StoreAsync(string optionsJson, string state, PasskeyPurpose purpose, Guid? userId, CancellationToken cancellationToken)

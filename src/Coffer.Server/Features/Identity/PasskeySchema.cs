@@ -38,6 +38,9 @@ internal enum PasskeyPurpose
     Register,
     SignIn,
     StepUp,
+
+    /// <summary>The second factor of an unfreeze (with the password): begun by nobody in particular, like a sign-in.</summary>
+    Unfreeze,
 }
 
 /// <summary>

@@ -134,14 +134,16 @@ internal static class IdentityProblems
                 return Problem.Details(ProblemType.AccountDisabled, $"After {LockoutPolicy.MaxConsecutiveFailures} failed attempts the account stays locked until an admin unlocks it (POST /api/v1/auth/users/{{username}}/unlock).");
             case AuthFailure.SecondFactorRequired:
                 return Problem.Details(ProblemType.SecondFactorRequired, "The password is right; now send totp_code (the authenticator app's current code) or a recovery_code.");
+            case AuthFailure.PasskeyRequired:
+                return Problem.Details(ProblemType.SecondFactorRequired, "The password is right, and this account's second factor is a passkey: sign in with the passkey instead (POST /api/v1/auth/passkeys/signin/begin, then /signin), or to unfreeze send passkey, an assertion for the options from POST /api/v1/account/unfreeze/begin.");
             case AuthFailure.InvalidSecondFactor:
                 return Problem.Details(ProblemType.InvalidSecondFactor, "The code is wrong. Check the authenticator app's clock, or use a recovery code.");
             case AuthFailure.ReplayedSecondFactor:
                 return Problem.Details(ProblemType.InvalidSecondFactor, "That code was already used. Wait for the next code (they change every 30 seconds).");
             case AuthFailure.Frozen:
-                return Problem.Details(ProblemType.AccountFrozen, "The account is frozen: every token was revoked. Unfreeze it with your password and a second factor at POST /api/v1/account/unfreeze.");
+                return Problem.Details(ProblemType.AccountFrozen, "The account is frozen: every token was revoked. Unfreeze it with your password and a second factor (totp_code, recovery_code, or passkey) at POST /api/v1/account/unfreeze.");
             case AuthFailure.SecondFactorNotEnrolled:
-                return Problem.Details(ProblemType.SecondFactorNotEnrolled, "Enrol an authenticator app first (POST /api/v1/auth/2fa/totp, then /confirm); without a second factor an admin must unlock the account.");
+                return Problem.Details(ProblemType.SecondFactorNotEnrolled, "Enrol a second factor first: an authenticator app (POST /api/v1/auth/2fa/totp, then /confirm) or a passkey (POST /api/v1/auth/passkeys/registration); without one an admin must unlock the account.");
             default:
                 return Problem.Details(ProblemType.InvalidCredentials, InvalidCredentialsDetail);
         }
