@@ -36,7 +36,7 @@ namespace Coffer.Bench;
 /// limit is raised for the same reason, and the connector's HTTP client drops the sandbox's X-MBX-USED-WEIGHT-1M answers,
 /// which the budget would otherwise (rightly) count against the real minute. Percentiles in the table are of per-operation times, in microseconds.
 /// </summary>
-[Config(typeof(Percentiles))]
+[Config(typeof(RoundTripConfig))]
 public class SandboxRoundTripBenchmark
 {
     private static readonly string[] ReadTrade = ["read", "trade"];
@@ -76,8 +76,8 @@ public class SandboxRoundTripBenchmark
         var handle = new CredentialHandle(Guid.NewGuid(), Guid.NewGuid());
         await _vault.StoreSecretAsync(handle.UserId, handle.SecretId, _secret, default);
 
-        var time = new FastElapsedTime();
-        _connectorHttp = new HttpClient(new NoUsageHeaders(new SocketsHttpHandler()));
+        var time = new RoundTripSupport.FastElapsedTime();
+        _connectorHttp = new HttpClient(new RoundTripSupport.NoUsageHeaders(new SocketsHttpHandler()));
         var services = new ConnectorServices(_connectorHttp, new RequestBudgets(time), new InMemoryNonceStore(), NullLoggerFactory.Instance, time);
         _client = new BinanceClient(new ExchangeConnection("binance", baseUri, new ExchangeCredentials(_apiKey, new VaultRequestSigner(_vault, handle))), services);
 
@@ -116,63 +116,5 @@ public class SandboxRoundTripBenchmark
         _connectorHttp.Dispose();
         _vault.Dispose();
         _host.DisposeAsync().AsTask().GetAwaiter().GetResult();
-    }
-
-    private sealed class Percentiles : ManualConfig
-    {
-        public Percentiles()
-        {
-            AddColumn(StatisticColumn.P50, StatisticColumn.P95, new P99Column());
-            WithSummaryStyle(SummaryStyle.Default.WithTimeUnit(Perfolizer.Horology.TimeUnit.Microsecond));
-        }
-    }
-
-    /// <summary>BenchmarkDotNet's columns stop at P95; the 99th percentile of the measured operations, in microseconds.</summary>
-    private sealed class P99Column : IColumn
-    {
-        public string Id => "P99us";
-
-        public string ColumnName => "P99 [us]";
-
-        public bool AlwaysShow => true;
-
-        public ColumnCategory Category => ColumnCategory.Statistics;
-
-        public int PriorityInCategory => 10;
-
-        public bool IsNumeric => true;
-
-        public UnitType UnitType => UnitType.Dimensionless;
-
-        public string Legend => "99th percentile of the operation times, in microseconds";
-
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, summary.Style);
-
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) =>
-            summary[benchmarkCase]?.ResultStatistics is { } stats
-                ? (stats.Percentiles.Percentile(99) / 1000).ToString("N1", CultureInfo.InvariantCulture)
-                : "NA";
-
-        public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
-
-        public bool IsAvailable(Summary summary) => true;
-    }
-
-    /// <summary>Removes Binance's usage headers from answers, so the sandbox's real-minute weight count does not throttle the loop.</summary>
-    private sealed class NoUsageHeaders(HttpMessageHandler inner) : DelegatingHandler(inner)
-    {
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            var response = await base.SendAsync(request, cancellationToken);
-            response.Headers.Remove("X-MBX-USED-WEIGHT-1M");
-            response.Headers.Remove("X-SAPI-USED-IP-WEIGHT-1M");
-            return response;
-        }
-    }
-
-    /// <summary>Real wall time; elapsed time (what rate-limit windows measure) runs 1000× fast.</summary>
-    private sealed class FastElapsedTime : TimeProvider
-    {
-        public override long GetTimestamp() => base.GetTimestamp() * 1000;
     }
 }
