@@ -51,6 +51,23 @@ public sealed class KrakenSandboxResilienceTests
     }
 
     [Fact]
+    public async Task PublicCall_InAStorm_IsARateLimitNotABadRequest_AndPausesTheBudget()
+    {
+        await using var sandbox = await KrakenSandbox.StartAsync();
+        var client = sandbox.Client(credentials: null);
+        await sandbox.SetFaultsAsync(new { rate_limit = new { every = 1 } });
+
+        var refused = await Assert.ThrowsAsync<ExchangeException>(() => client.FetchTimeAsync(default));
+        await sandbox.ClearFaultsAsync();
+        var markets = await client.FetchMarketsAsync(default);
+
+        Assert.Equal((ExchangeErrorKind.RateLimited, "EGeneral:Too many requests", true), (refused.Kind, refused.ExchangeCode, refused.IsTransient));
+        Assert.Equal(TimeSpan.FromSeconds(1), refused.RetryAfter);
+        Assert.NotEmpty(markets);
+        Assert.Equal(["fault:429", "ok"], (await sandbox.RequestsAsync()).Select(r => r.Outcome));
+    }
+
+    [Fact]
     public async Task CallCounterBelowCofferAssumption_OneRefusal_ThenPacedByTheFilledCounter_NoLockout()
     {
         // A Starter-like account (or another app spending on the key): the counter stops at 10, not 20.
