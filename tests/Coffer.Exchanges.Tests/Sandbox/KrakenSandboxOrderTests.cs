@@ -39,7 +39,7 @@ public sealed class KrakenSandboxOrderTests
         })
         {
             var order = await client.CreateOrderAsync(request, default);
-            AssertMatches(request, order, status: null);
+            SandboxChecks.AssertMatches(request, order, status: null);
             placed.Add((request, order));
         }
 
@@ -58,14 +58,14 @@ public sealed class KrakenSandboxOrderTests
         foreach (var (request, order) in placed)
         {
             var listed = Assert.Single(open, o => o.Id == order.Id);
-            AssertMatches(request, listed, OrderStatus.Open);
+            SandboxChecks.AssertMatches(request, listed, OrderStatus.Open);
             Assert.Equal((0m, request.Amount), (listed.Filled, listed.Remaining));
         }
 
         // One order by txid and by cl_ord_id (every private call spends Kraken's REST counter, so not all nine).
         foreach (var (request, order) in placed.Where(p => p.Request.Type is OrderType.Limit or OrderType.StopLimit or OrderType.TakeProfitLimit).Take(3))
         {
-            AssertMatches(request, await client.FetchOrderAsync(order.Id, Btc, default), OrderStatus.Open);
+            SandboxChecks.AssertMatches(request, await client.FetchOrderAsync(order.Id, Btc, default), OrderStatus.Open);
         }
 
         Assert.Equal(placed[5].Order.Id, (await client.FetchOrderByClientOrderIdAsync("e2e-stop-limit", Btc, default))?.Id);
@@ -73,7 +73,7 @@ public sealed class KrakenSandboxOrderTests
 
         var first = placed[0];
         var canceled = await client.CancelOrderAsync(first.Order.Id, Btc, default);
-        AssertMatches(first.Request, canceled, OrderStatus.Canceled);
+        SandboxChecks.AssertMatches(first.Request, canceled, OrderStatus.Canceled);
         Assert.Equal(Ids(placed.Skip(1).Select(p => p.Order)), Ids(await client.FetchOpenOrdersAsync(Btc, default)));
 
         var rest = await client.CancelAllOrdersAsync(Btc, default);
@@ -87,7 +87,7 @@ public sealed class KrakenSandboxOrderTests
         foreach (var (request, order) in placed)
         {
             var done = Assert.Single(closed, o => o.Id == order.Id);
-            AssertMatches(request, done, OrderStatus.Canceled);
+            SandboxChecks.AssertMatches(request, done, OrderStatus.Canceled);
             Assert.Equal(0m, done.Filled);
         }
 
@@ -187,14 +187,7 @@ public sealed class KrakenSandboxOrderTests
         AssertTradesAreTheFills(client.Markets.BySymbol(Btc), fills, trades, costDecimals: 7);
 
         // Balances: the deposits, plus what each fill received less its fee, less what it paid.
-        var usd = DepositUsd;
-        var btc = DepositBtc;
-        foreach (var f in fills)
-        {
-            (usd, btc) = f.Side == "buy"
-                ? (usd - f.QuoteQuantity, btc + f.Quantity - f.Fee)
-                : (usd + f.QuoteQuantity - f.Fee, btc - f.Quantity);
-        }
+        var (usd, btc) = SandboxChecks.Settle(fills, DepositUsd, DepositBtc);
 
         var balances = await client.FetchBalanceAsync(default);
         Assert.Equal(new Balance("USD", usd, 0m, usd), balances.ByCurrency["USD"]);
@@ -239,11 +232,10 @@ public sealed class KrakenSandboxOrderTests
         Assert.Empty(await client.FetchOpenOrdersAsync(Dust, default));
         AssertAddsUpToItsFills(request, Assert.Single(await client.FetchClosedOrdersAsync(Dust, null, null, default)), fills, OrderStatus.Closed);
         AssertTradesAreTheFills(client.Markets.BySymbol(Dust), fills, await client.FetchMyTradesAsync(Dust, null, null, default), costDecimals: 4);
-        var dust = fills.Sum(f => f.Quantity - f.Fee);
-        var spent = fills.Sum(f => f.QuoteQuantity);
+        var (usdt, dust) = SandboxChecks.Settle(fills, 1_000m, 0m);
         var balances = await client.FetchBalanceAsync(default);
         Assert.Equal(new Balance("DUST", dust, 0m, dust), balances.ByCurrency["DUST"]);
-        Assert.Equal(new Balance("USDT", 1_000m - spent, 0m, 1_000m - spent), balances.ByCurrency["USDT"]);
+        Assert.Equal(new Balance("USDT", usdt, 0m, usdt), balances.ByCurrency["USDT"]);
     }
 
     private static async Task<(KrakenClient Client, SandboxKey Key)> FundedClientAsync(SandboxRun<KrakenClient> sandbox)
@@ -259,47 +251,15 @@ public sealed class KrakenSandboxOrderTests
     }
 
     private static OrderRequest Req(string clientOrderId, OrderSide side, OrderType type, decimal? amount, decimal? price = null, decimal? trigger = null, decimal? cost = null, bool postOnly = false) =>
-        new()
-        {
-            Symbol = Btc,
-            Side = side,
-            Type = type,
-            Amount = amount,
-            Cost = cost,
-            Price = price,
-            TriggerPrice = trigger,
-            PostOnly = postOnly,
-            ClientOrderId = clientOrderId,
-        };
+        SandboxChecks.Order(Btc, clientOrderId, side, type, amount, price, trigger, cost, postOnly);
 
     private static List<string> Ids(IEnumerable<Order> orders) => [.. orders.Select(o => o.Id).Order(StringComparer.Ordinal)];
-
-    /// <summary>What the connector reports of an order is what was asked, in unified terms.</summary>
-    private static void AssertMatches(OrderRequest request, Order order, OrderStatus? status)
-    {
-        Assert.Equal(status, order.Status);
-        Assert.Equal(request.ClientOrderId, order.ClientOrderId);
-        Assert.Equal(request.Symbol, order.Symbol);
-        Assert.Equal(request.Type, order.Type);
-        Assert.Equal(request.Side, order.Side);
-        Assert.Equal(request.PostOnly, order.PostOnly);
-        Assert.Equal(request.TriggerPrice, order.TriggerPrice);
-        if (request.Price is { } price)
-        {
-            Assert.Equal(price, order.Price);
-        }
-
-        if (request.Amount is { } amount)
-        {
-            Assert.Equal(amount, order.Amount);
-        }
-    }
 
     /// <summary>A done order: what was asked, filled in full, its filled amount, cost and fee the sum of its own fills.</summary>
     private static void AssertAddsUpToItsFills(OrderRequest request, Order order, IReadOnlyList<SandboxFill> fills, OrderStatus status)
     {
         var own = fills.Where(f => KrakenIds.Order(f.OrderId) == order.Id).ToList();
-        AssertMatches(request, order, status);
+        SandboxChecks.AssertMatches(request, order, status);
         Assert.NotEmpty(own);
         Assert.Equal(own.Sum(f => f.Quantity), order.Filled);
         Assert.Equal(own.Sum(f => f.QuoteQuantity), order.Cost);

@@ -79,7 +79,7 @@ public sealed class KrakenSandboxSecretTests
 
         var lines = sandbox.Logs.Lines.ToList();
         var texts = lines.Concat(errors.Select(e => e.ToString())).ToList();
-        var forbidden = sandbox.Secrets.Concat(sandbox.Recorder.Signatures).Concat(sandbox.Recorder.ApiKeys).Distinct(StringComparer.Ordinal).ToList();
+        var forbidden = SandboxChecks.Forbidden(sandbox);
 
         // The scan has something to find: every signed request was recorded, and the calls were logged at Debug.
         Assert.True(sandbox.Recorder.Signatures.Count >= 25, $"{sandbox.Recorder.Signatures.Count} signatures recorded");
@@ -88,12 +88,8 @@ public sealed class KrakenSandboxSecretTests
         Assert.Contains(lines, l => l.StartsWith(nameof(LogLevel.Debug), StringComparison.Ordinal) && l.Contains("/0/private/BalanceEx", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("another program uses this API key", StringComparison.Ordinal));
         Assert.Equal(8, errors.Count);
-        Assert.NotEmpty(Leaks([$"POST /0/private/Balance API-Sign: {sandbox.Recorder.Signatures.First()}"], forbidden));
+        Assert.NotEmpty(SandboxChecks.Leaks([$"POST /0/private/Balance API-Sign: {sandbox.Recorder.Signatures.First()}"], forbidden));
 
-        Assert.Empty(Leaks(texts, forbidden));
+        Assert.Empty(SandboxChecks.Leaks(texts, forbidden));
     }
-
-    /// <summary>Every (text, value) where a forbidden value appears, case-insensitively.</summary>
-    private static List<(string Text, string Value)> Leaks(IEnumerable<string> texts, IReadOnlyList<string> forbidden) =>
-        [.. from text in texts from value in forbidden where text.Contains(value, StringComparison.OrdinalIgnoreCase) select (text, value)];
 }

@@ -57,10 +57,7 @@ public sealed class KrakenLockoutTests
             run.Clock.Advance(TimeSpan.FromSeconds(2));
         }
 
-        using (var clear = await run.Kraken.Http.DeleteAsync(new Uri("/sandbox/faults", UriKind.Relative)))
-        {
-            clear.EnsureSuccessStatusCode();
-        }
+        await ClearFaultsAsync(run);
 
         var (_, served) = await run.Kraken.PrivateAsync("Balance", apiKey, secret);
 
@@ -82,10 +79,7 @@ public sealed class KrakenLockoutTests
             run.Clock.Advance(TimeSpan.FromSeconds(1));
         }
 
-        using (var clear = await run.Kraken.Http.DeleteAsync(new Uri("/sandbox/faults", UriKind.Relative)))
-        {
-            clear.EnsureSuccessStatusCode();
-        }
+        await ClearFaultsAsync(run);
 
         run.Clock.Advance(TimeSpan.FromSeconds(60));
         var (_, locked) = await run.Kraken.PrivateAsync("Balance", apiKey, secret);
@@ -143,5 +137,11 @@ public sealed class KrakenLockoutTests
         Assert.Equal(["EGeneral:Temporary lockout"], Errors(rightSecret));
         var outcomes = (await run.Kraken.GetAsync("/sandbox/requests")).Body.EnumerateArray().Select(r => r.GetProperty("outcome").GetString()).ToList();
         Assert.Equal([.. Enumerable.Repeat("EAPI:Invalid signature", 5), "EGeneral:Temporary lockout"], outcomes);
+    }
+
+    private static async Task ClearFaultsAsync(SandboxRun run)
+    {
+        using var clear = await run.Kraken.Http.DeleteAsync(new Uri("/sandbox/faults", UriKind.Relative));
+        clear.EnsureSuccessStatusCode();
     }
 }
