@@ -30,13 +30,13 @@ internal sealed class ConnectorServices(HttpClient http, RequestBudgets budgets,
     public ExchangeClock ClockFor(string exchange, Uri baseUri) => _clocks.GetOrAdd($"{exchange}|{baseUri.GetLeftPart(UriPartial.Authority)}", _ => new ExchangeClock(time));
 
     /// <summary>The transport of one connection: its budget (shared by account and egress address), clock and logger.</summary>
-    public ExchangeTransport TransportFor(ExchangeConnection connection, IReadOnlyList<RateLimitRule> rules, Action<ExchangeResponse, RequestBudget>? observeUsage = null)
+    public ExchangeTransport TransportFor(ExchangeConnection connection, IReadOnlyList<RateLimitRule> rules, Action<ExchangeResponse, RequestBudget>? observeUsage = null, Func<ExchangeResponse, bool>? throttled = null)
     {
         // The egress address is this host's, whatever account calls; until Coffer knows it (proxies), the API host
         // stands in for it: accounts of one exchange behind one Coffer share the IP-scoped limits either way.
         var egress = connection.BaseUri.Authority;
         var account = connection.Credentials?.ApiKey ?? "public";
         var budget = budgets.For(connection.Exchange, account, egress, rules);
-        return new ExchangeTransport(connection.Exchange, http, budget, ClockFor(connection.Exchange, connection.BaseUri), logs.CreateLogger($"Coffer.Exchanges.{connection.Exchange}"), observeUsage);
+        return new ExchangeTransport(connection.Exchange, http, budget, ClockFor(connection.Exchange, connection.BaseUri), logs.CreateLogger($"Coffer.Exchanges.{connection.Exchange}"), observeUsage, throttled);
     }
 }

@@ -291,14 +291,17 @@ internal sealed partial class KrakenClient : IExchangeClient
     private Market? FindMarket(string pair) => _byAnyName.GetValueOrDefault(pair);
 
     private ExchangeTransport Transport(IReadOnlyList<RateLimitRule>? extraRules) =>
-        _services.TransportFor(_connection, extraRules is null ? [KrakenRateLimits.RestCounter, KrakenRateLimits.PublicCalls] : [KrakenRateLimits.RestCounter, KrakenRateLimits.PublicCalls, .. extraRules]);
+        _services.TransportFor(
+            _connection,
+            extraRules is null ? [KrakenRateLimits.RestCounter, KrakenRateLimits.PublicCalls] : [KrakenRateLimits.RestCounter, KrakenRateLimits.PublicCalls, .. extraRules],
+            throttled: r => KrakenErrors.IsRateLimit(r.Body));
 
     private async Task<JsonNode> PublicAsync(string method, string? query, CancellationToken cancellationToken)
     {
         var transport = Transport(null);
         var uri = new Uri(_connection.BaseUri, "/0/public/" + method + (query is null ? string.Empty : "?" + query));
         var response = await transport.SendAsync(_ => ValueTask.FromResult(new HttpRequestMessage(HttpMethod.Get, uri)), [KrakenRateLimits.PublicCall], cancellationToken);
-        return Result(response, transport.Budget, method);
+        return Result(response, transport.Budget, method, null);
     }
 
     /// <summary>
@@ -336,7 +339,7 @@ internal sealed partial class KrakenClient : IExchangeClient
                 cancellationToken);
             try
             {
-                return Result(response, transport.Budget, method);
+                return Result(response, transport.Budget, method, extraRules);
             }
             catch (ExchangeException error) when (error.Kind == ExchangeErrorKind.Nonce && attempt == 1)
             {
@@ -351,7 +354,7 @@ internal sealed partial class KrakenClient : IExchangeClient
     }
 
     /// <summary>Kraken's envelope: {"error": [...], "result": {...}}; HTTP status codes carry little (spot-rest-intro).</summary>
-    private static JsonNode Result(ExchangeResponse response, RequestBudget budget, string method)
+    private static JsonNode Result(ExchangeResponse response, RequestBudget budget, string method, IReadOnlyList<RateLimitRule>? extraRules)
     {
         JsonNode? envelope;
         try
@@ -365,14 +368,12 @@ internal sealed partial class KrakenClient : IExchangeClient
 
         if (envelope?["error"] is JsonArray { Count: > 0 } errors && KrakenParsing.Text(errors[0]) is { } first)
         {
-            var error = KrakenErrors.ToException(first);
-            if (error.Kind == ExchangeErrorKind.RateLimited)
+            if (KrakenErrors.Classify(first).Kind == ExchangeErrorKind.RateLimited)
             {
-                // Kraken's rate-limit errors are its 429: every request of this key waits (exponential back-off).
-                budget.Penalize(null);
+                throw RateLimited(first, budget, extraRules);
             }
 
-            throw error;
+            throw KrakenErrors.ToException(first);
         }
 
         if (response.StatusCode >= 500)
@@ -381,6 +382,31 @@ internal sealed partial class KrakenClient : IExchangeClient
         }
 
         return envelope?["result"] ?? throw KrakenParsing.Malformed(method + " result");
+    }
+
+    /// <summary>
+    /// Kraken's rate-limit errors are its 429: every request of this budget waits (exponential back-off, which the
+    /// transport does not reset for these answers), and the counter Kraken refused on is taken as full — Kraken's counter
+    /// is at its ceiling, so Coffer's view of it goes to its own (usable) ceiling and the next call waits until the
+    /// counter has decayed by that call's cost, as Kraken's has. Calling sooner is what extends Kraken's restriction into
+    /// a lockout (spot-rest-ratelimits).
+    /// </summary>
+    private static ExchangeException RateLimited(string error, RequestBudget budget, IReadOnlyList<RateLimitRule>? extraRules)
+    {
+        var pause = budget.Penalize(null);
+        if (error.StartsWith("EAPI:Rate limit exceeded", StringComparison.OrdinalIgnoreCase))
+        {
+            budget.Observe(KrakenRateLimits.Rest, KrakenRateLimits.RestCounter.Usable);
+        }
+        else if (error.StartsWith("EOrder:Rate limit exceeded", StringComparison.OrdinalIgnoreCase))
+        {
+            foreach (var rule in extraRules ?? [])
+            {
+                budget.Observe(rule.Name, rule.Usable);
+            }
+        }
+
+        return KrakenErrors.ToException(error, pause);
     }
 
     private static JsonObject Object(JsonNode result, string method) =>

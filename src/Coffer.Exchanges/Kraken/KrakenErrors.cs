@@ -24,6 +24,9 @@ internal static class KrakenErrors
         ("EAPI:Rate limit exceeded", ExchangeErrorKind.RateLimited, true),
         ("EOrder:Rate limit exceeded", ExchangeErrorKind.RateLimited, true),
         ("EService:Throttled", ExchangeErrorKind.RateLimited, true),
+
+        // Public endpoints are limited per IP and answer this rather than EAPI:Rate limit exceeded.
+        ("EGeneral:Too many requests", ExchangeErrorKind.RateLimited, true),
         ("EOrder:Insufficient funds", ExchangeErrorKind.InsufficientFunds, false),
         ("EOrder:Insufficient margin", ExchangeErrorKind.InsufficientFunds, false),
         ("EOrder:Order minimum not met", ExchangeErrorKind.InvalidOrder, false),
@@ -58,8 +61,29 @@ internal static class KrakenErrors
         return (ExchangeErrorKind.BadRequest, false);
     }
 
+    /// <summary>Whether one of Kraken's answers (HTTP 200 as always) refuses the request for rate: Kraken's 429.</summary>
+    public static bool IsRateLimit(string body)
+    {
+        // Cheap test first: almost every answer is a result, and these words appear in no result Kraken sends.
+        if (!body.Contains("limit exceeded", StringComparison.OrdinalIgnoreCase) && !body.Contains("Throttled", StringComparison.OrdinalIgnoreCase) && !body.Contains("Too many requests", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        try
+        {
+            return System.Text.Json.Nodes.JsonNode.Parse(body)?["error"] is System.Text.Json.Nodes.JsonArray { Count: > 0 } errors
+                && KrakenParsing.Text(errors[0]) is { } first
+                && Classify(first).Kind == ExchangeErrorKind.RateLimited;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>The exception for Kraken's error string. The message names Kraken's own text (never request data or keys).</summary>
-    public static ExchangeException ToException(string error)
+    public static ExchangeException ToException(string error, TimeSpan? retryAfter = null)
     {
         var (kind, transient) = Classify(error);
         var message = kind switch
@@ -70,6 +94,6 @@ internal static class KrakenErrors
             ExchangeErrorKind.ExchangeUnavailable => $"Kraken is unavailable ({error}).",
             _ => $"Kraken refused the request: {error}",
         };
-        return new ExchangeException("kraken", kind, message, error, transient);
+        return new ExchangeException("kraken", kind, message, error, transient, retryAfter);
     }
 }

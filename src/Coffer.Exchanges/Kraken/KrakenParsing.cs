@@ -122,8 +122,14 @@ internal static class KrakenParsing
         var rawType = Text(descr?["ordertype"]) ?? "limit";
         var type = OrderType(rawType);
         var flags = Text(node["oflags"]) ?? string.Empty;
-        var amount = Number(node["vol"]);
         var filled = Number(node["vol_exec"]);
+        var status = Status(Text(node["status"]));
+
+        // With viqc (a market buy by value) vol is the quote amount to spend, not a base amount: the order's base amount
+        // is known only once it is done, as what it filled (AddOrder oflags).
+        var amount = flags.Contains("viqc", StringComparison.Ordinal)
+            ? status == OrderStatus.Open ? null : filled
+            : Number(node["vol"]);
         var average = Positive(Number(node["price"]));
         var descrPrice = Text(descr?["price"]);
         var price1 = descrPrice is not null && descrPrice.EndsWith('%') ? null : Positive(Precision.Parse(descrPrice));
@@ -153,7 +159,7 @@ internal static class KrakenParsing
             Symbol = market?.Symbol ?? pair,
             Type = type,
             Side = Side(descr?["type"]),
-            Status = Status(Text(node["status"])),
+            Status = status,
             TimeInForce = type == Model.OrderType.Market ? Model.TimeInForce.Ioc : null,
             PostOnly = flags.Contains("post", StringComparison.Ordinal),
             Price = price,
@@ -161,7 +167,8 @@ internal static class KrakenParsing
             Amount = amount,
             Filled = filled,
             Remaining = amount - filled,
-            Cost = filled * costPrice,
+            // cost is Kraken's own total of the fills; the average price it reports is rounded, so filled × price is not.
+            Cost = filled > 0 && Number(node["cost"]) is { } cost ? cost : filled * costPrice,
             Average = average,
             Fee = fee,
             Timestamp = Time(node["opentm"]),

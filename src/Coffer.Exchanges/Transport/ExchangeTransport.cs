@@ -19,13 +19,18 @@ internal sealed record ExchangeResponse(HttpStatusCode Status, System.Net.Http.H
 /// back into the budget, and turns 429/418, 5xx, timeouts and broken connections into <see cref="ExchangeException"/>s.
 /// Logs method, path, status and latency — never the query (Binance signs in it), headers or bodies.
 /// </summary>
+/// <param name="throttled">
+/// For exchanges that refuse for rate with HTTP 200 and an error body (Kraken): true for such an answer, so it does not
+/// count as a success that resets the back-off; the connector penalizes the budget itself.
+/// </param>
 internal sealed partial class ExchangeTransport(
     string exchange,
     HttpClient http,
     RequestBudget budget,
     ExchangeClock clock,
     ILogger logger,
-    Action<ExchangeResponse, RequestBudget>? observeUsage = null)
+    Action<ExchangeResponse, RequestBudget>? observeUsage = null,
+    Func<ExchangeResponse, bool>? throttled = null)
 {
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(15);
 
@@ -75,7 +80,11 @@ internal sealed partial class ExchangeTransport(
             throw new ExchangeException(exchange, ExchangeErrorKind.RateLimited, $"{exchange} asked Coffer to slow down (HTTP {response.StatusCode}); every request to it waits {Math.Ceiling(pause.TotalSeconds)} s.", response.StatusCode.ToString(CultureInfo.InvariantCulture), transient: true, retryAfter: pause);
         }
 
-        budget.Succeeded();
+        if (throttled?.Invoke(response) != true)
+        {
+            budget.Succeeded();
+        }
+
         return response;
     }
 

@@ -78,7 +78,7 @@ internal static class KrakenAccountEndpoints
         ["ordertype"] = order is null ? "market" : KrakenOrderJson.TypeName(order.Type),
         ["price"] = Dec(f.Price, pair.PairDecimals),
         ["cost"] = Dec(f.QuoteQuantity, pair.CostDecimals),
-        ["fee"] = Dec(f.Fee, pair.CostDecimals),
+        ["fee"] = Dec(QuoteFee(pair, f), pair.CostDecimals),
         ["vol"] = Dec(f.Quantity, 8),
         ["margin"] = Dec(0m, pair.CostDecimals),
         ["leverage"] = "0",
@@ -86,6 +86,13 @@ internal static class KrakenAccountEndpoints
         ["trade_id"] = f.Id,
         ["maker"] = f.IsMaker,
     };
+
+    /// <summary>
+    /// get-trade-history: a trade's <c>fee</c> is the "total fee (quote currency)". The engine charges a buy's fee in the
+    /// base asset it received (the order's fcib), so that fee is reported at the trade's price, to the pair's cost decimals.
+    /// </summary>
+    private static decimal QuoteFee(KrakenPair pair, Fill f) =>
+        f.FeeAsset == pair.Market.Quote ? f.Fee : Math.Round(f.Fee * f.Price, pair.CostDecimals, MidpointRounding.AwayFromZero);
 
     private static IResult ApiKeyInfo(KrakenRequest request)
     {
@@ -109,7 +116,11 @@ internal static class KrakenAccountEndpoints
         });
     }
 
-    /// <summary>The sandbox's permissions in Kraken's names (get-api-key-info); the sandbox's "transfer" has no Kraken equivalent.</summary>
+    /// <summary>
+    /// The sandbox's permissions in Kraken's names (get-api-key-info). Kraken's spot key has no "internal transfer" right;
+    /// its nearest is earn-funds ("Funds - Earn": moving funds between the spot and earn wallets), so the sandbox's
+    /// "transfer" is reported as that, and a transfer key is never shown to a connector as one that cannot move funds.
+    /// </summary>
     public static string[] Permissions(KeyPermissions permissions)
     {
         var names = new List<string>();
@@ -126,6 +137,11 @@ internal static class KrakenAccountEndpoints
         if (permissions.HasFlag(KeyPermissions.Withdraw))
         {
             names.Add("withdraw-funds");
+        }
+
+        if (permissions.HasFlag(KeyPermissions.Transfer))
+        {
+            names.Add("earn-funds");
         }
 
         return [.. names];

@@ -8,6 +8,7 @@ internal static class KrakenError
     public const string InvalidNonce = "EAPI:Invalid nonce";
     public const string RateLimit = "EAPI:Rate limit exceeded";
     public const string TradingRateLimit = "EOrder:Rate limit exceeded";
+    public const string TemporaryLockout = "EGeneral:Temporary lockout";
     public const string PermissionDenied = "EGeneral:Permission denied";
     public const string UnknownPair = "EQuery:Unknown asset pair";
     public const string UnknownMethod = "EGeneral:Unknown method";

@@ -20,6 +20,7 @@ internal sealed class KrakenFront : IExchangeFront
         // Counters run on the host clock: a clock-skew fault moves the exchange's time, not the passing of seconds.
         CallCounter = new KrakenCounter<string>(options.CallCounterMax, options.CallCounterDecayPerSecond, state.Options.TimeProvider);
         TradingCounter = new KrakenCounter<(string, string)>(options.TradingCounterMax, options.TradingCounterDecayPerSecond, state.Options.TimeProvider);
+        Lockouts = new KrakenLockouts(options.LockoutStrikes, options.LockoutDuration, state.Options.TimeProvider);
     }
 
     public SandboxExchange Exchange => SandboxExchange.Kraken;
@@ -33,6 +34,9 @@ internal sealed class KrakenFront : IExchangeFront
 
     /// <summary>The matching-engine counter per API key and pair (AddOrder, CancelOrder).</summary>
     public KrakenCounter<(string ApiKey, string Pair)> TradingCounter { get; }
+
+    /// <summary>Keys locked out for repeated invalid credentials or calls made while rate-limited.</summary>
+    public KrakenLockouts Lockouts { get; }
 
     public KrakenNonces Nonces { get; } = new();
 
@@ -86,7 +90,9 @@ internal sealed class KrakenFront : IExchangeFront
         var isPrivate = context.Request.Path.StartsWithSegments(PrivatePrefix, StringComparison.OrdinalIgnoreCase);
         if (isPrivate && ApiKeyOf(context.Request) is { } apiKey && _state.Keys.Find(SandboxExchange.Kraken, apiKey) is not null)
         {
-            // As after a real refusal: the key's counter is full and must decay before the next call is served.
+            // As after a real refusal: the key's counter is full and must decay before the next call is served; a
+            // caller that did not wait for that since its last refusal earns a strike towards a lockout.
+            Lockouts.RateLimited(apiKey, HasRoom(apiKey));
             CallCounter.Fill(apiKey);
         }
 
@@ -122,30 +128,43 @@ internal sealed class KrakenFront : IExchangeFront
     private SandboxKey Authenticate(KrakenRequest request, byte[] body, KeyPermissions needed, decimal cost)
     {
         var apiKey = ApiKeyOf(request.Context.Request);
+        if (apiKey is not null && Lockouts.IsLockedOut(apiKey))
+        {
+            throw new KrakenRejection(KrakenError.TemporaryLockout);
+        }
+
         var key = (apiKey is null ? null : _state.Keys.Find(SandboxExchange.Kraken, apiKey))
-            ?? throw new KrakenRejection(KrakenError.InvalidKey);
+            ?? throw Strike(apiKey, KrakenError.InvalidKey);
 
         var nonceText = request.Optional("nonce");
         if (nonceText is null || !ulong.TryParse(nonceText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var nonce))
         {
-            throw new KrakenRejection(KrakenError.InvalidNonce);
+            throw Strike(key.ApiKey, KrakenError.InvalidNonce);
         }
 
         var signature = request.Context.Request.Headers.TryGetValue("API-Sign", out var sign) && sign.Count > 0 ? sign[0] : null;
         if (!KrakenSignature.Verify(key.Secret, request.Context.Request.Path.Value ?? "", nonceText, body, signature))
         {
-            throw new KrakenRejection(KrakenError.InvalidSignature);
+            throw Strike(key.ApiKey, KrakenError.InvalidSignature);
         }
 
         if (!Nonces.TryAdvance(key.ApiKey, nonce))
         {
-            throw new KrakenRejection(KrakenError.InvalidNonce);
+            throw Strike(key.ApiKey, KrakenError.InvalidNonce);
         }
 
-        if (cost > 0 && !CallCounter.TryAdd(key.ApiKey, cost))
+        if (cost > 0)
         {
-            throw new KrakenRejection(KrakenError.RateLimit);
+            var hadRoom = HasRoom(key.ApiKey);
+            if (!CallCounter.TryAdd(key.ApiKey, cost))
+            {
+                Lockouts.RateLimited(key.ApiKey, hadRoom);
+                throw new KrakenRejection(KrakenError.RateLimit);
+            }
         }
+
+        // AddOrder and CancelOrder spend nothing of the call counter, so they do not show that its restriction is over.
+        Lockouts.Served(key.ApiKey, restrictionLifted: cost > 0);
 
         if (!key.AllowsAddress(request.Context.Connection.RemoteIpAddress) || !key.Can(needed))
         {
@@ -153,6 +172,19 @@ internal sealed class KrakenFront : IExchangeFront
         }
 
         return key;
+    }
+
+    /// <summary>Whether the key's call counter has room for one more call of cost 1.</summary>
+    private bool HasRoom(string apiKey) => CallCounter.Value(apiKey) + 1 <= CallCounter.Max;
+
+    private KrakenRejection Strike(string? apiKey, string error)
+    {
+        if (apiKey is not null)
+        {
+            Lockouts.Strike(apiKey);
+        }
+
+        return new KrakenRejection(error);
     }
 
     private static async Task<byte[]> ReadBodyAsync(HttpRequest request)

@@ -17,4 +17,10 @@ internal sealed record KrakenOptions
 
     /// <summary>How much the matching-engine counter falls per second (Intermediate −2.34/s).</summary>
     public decimal TradingCounterDecayPerSecond { get; init; } = 2.34m;
+
+    /// <summary>Strikes (invalid key, signature or nonce; calls made while rate-limited) that lock a key out (UNCONFIRMED).</summary>
+    public int LockoutStrikes { get; init; } = 5;
+
+    /// <summary>How long a lockout lasts ("typically a few minutes", spot-errors; UNCONFIRMED).</summary>
+    public TimeSpan LockoutDuration { get; init; } = TimeSpan.FromMinutes(5);
 }

@@ -18,6 +18,7 @@ public sealed class KrakenBehaviourTests
         { "EAPI:Rate limit exceeded", "RateLimited", true },
         { "EOrder:Rate limit exceeded", "RateLimited", true },
         { "EService:Throttled: 1700000000", "RateLimited", true },
+        { "EGeneral:Too many requests", "RateLimited", true },
         { "EOrder:Insufficient funds", "InsufficientFunds", false },
         { "EOrder:Order minimum not met", "InvalidOrder", false },
         { "EOrder:Cost minimum not met", "InvalidOrder", false },
@@ -62,6 +63,32 @@ public sealed class KrakenBehaviourTests
 
         var budget = services.TransportFor(new ExchangeConnection("kraken", KrakenClient.DefaultBaseUri, credentials), [KrakenRateLimits.RestCounter, KrakenRateLimits.PublicCalls]).Budget;
         Assert.NotNull(budget.PausedUntil);
+    }
+
+    [Fact]
+    public async Task RateLimitErrors_InARow_DoubleTheBackOff_AndFillTheRestCounter()
+    {
+        using var vault = await TestVault.StartAsync();
+        var credentials = await vault.CredentialsAsync(KrakenTestKit.ApiKey, KrakenTestKit.Secret);
+        var clock = new ManualClock();
+        using var http = new HttpClient(ScriptedHandler.Answering("""{"error":["EAPI:Rate limit exceeded"]}"""));
+        var services = Services(http, clock, out _);
+        var connection = new ExchangeConnection("kraken", KrakenClient.DefaultBaseUri, credentials);
+        var client = new KrakenClient(connection, services, CcxtMarkets.Load("kraken", CcxtPrecisionMode.TickSize));
+        var counter = services.TransportFor(connection, [KrakenRateLimits.RestCounter, KrakenRateLimits.PublicCalls]).Budget[KrakenRateLimits.Rest];
+
+        var pauses = new List<TimeSpan?>();
+        var levels = new List<double>();
+        for (var i = 0; i < 3; i++)
+        {
+            pauses.Add((await Assert.ThrowsAsync<ExchangeException>(() => client.FetchOpenOrdersAsync(null, default))).RetryAfter);
+            levels.Add(counter.Used);
+            clock.Advance(TimeSpan.FromSeconds(10));
+        }
+
+        // Kraken answers HTTP 200: the transport must not take that for a success that restarts the back-off.
+        Assert.Equal([TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4)], pauses);
+        Assert.All(levels, level => Assert.Equal(KrakenRateLimits.RestCounter.Usable, level, 3));
     }
 
     [Fact]

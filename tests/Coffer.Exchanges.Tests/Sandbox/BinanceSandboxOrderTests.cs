@@ -164,15 +164,8 @@ public sealed class BinanceSandboxOrderTests
         }
 
         // Balances: the deposits, plus what each fill received less its fee, less what it paid.
-        var usdt = DepositUsdt;
-        var btc = DepositBtc;
-        foreach (var f in fills)
-        {
-            Assert.Equal(f.Side == "buy" ? "BTC" : "USDT", f.FeeAsset);
-            (usdt, btc) = f.Side == "buy"
-                ? (usdt - f.QuoteQuantity, btc + f.Quantity - f.Fee)
-                : (usdt + f.QuoteQuantity - f.Fee, btc - f.Quantity);
-        }
+        Assert.All(fills, f => Assert.Equal(f.Side == "buy" ? "BTC" : "USDT", f.FeeAsset));
+        var (usdt, btc) = SandboxChecks.Settle(fills, DepositUsdt, DepositBtc);
 
         var balances = await client.FetchBalanceAsync(default);
         Assert.Equal(new Balance("USDT", usdt, 0m, usdt), balances.ByCurrency["USDT"]);
@@ -194,39 +187,12 @@ public sealed class BinanceSandboxOrderTests
     }
 
     private static OrderRequest Req(string clientOrderId, OrderSide side, OrderType type, decimal? amount, decimal? price = null, decimal? trigger = null, decimal? cost = null, bool postOnly = false) =>
-        new()
-        {
-            Symbol = Btc,
-            Side = side,
-            Type = type,
-            Amount = amount,
-            Cost = cost,
-            Price = price,
-            TriggerPrice = trigger,
-            PostOnly = postOnly,
-            ClientOrderId = clientOrderId,
-        };
+        SandboxChecks.Order(Btc, clientOrderId, side, type, amount, price, trigger, cost, postOnly);
 
-    /// <summary>What the connector reports of an order is what was asked, in unified terms.</summary>
+    /// <summary>What the connector reports of an order is what was asked, in unified terms; Binance's limit kinds are GTC.</summary>
     private static void AssertMatches(OrderRequest request, Order order, OrderStatus status)
     {
-        Assert.Equal(status, order.Status);
-        Assert.Equal(request.ClientOrderId, order.ClientOrderId);
-        Assert.Equal(Btc, order.Symbol);
-        Assert.Equal(request.Type, order.Type);
-        Assert.Equal(request.Side, order.Side);
-        Assert.Equal(request.PostOnly, order.PostOnly);
-        Assert.Equal(request.TriggerPrice, order.TriggerPrice);
-        if (request.Price is { } price)
-        {
-            Assert.Equal(price, order.Price);
-        }
-
-        if (request.Amount is { } amount)
-        {
-            Assert.Equal(amount, order.Amount);
-        }
-
+        SandboxChecks.AssertMatches(request, order, status);
         if (request.Type is OrderType.Limit or OrderType.StopLimit or OrderType.TakeProfitLimit)
         {
             Assert.Equal(TimeInForce.Gtc, order.TimeInForce);

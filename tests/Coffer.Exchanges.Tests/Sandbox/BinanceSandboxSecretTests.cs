@@ -69,7 +69,7 @@ public sealed class BinanceSandboxSecretTests
 
         var lines = sandbox.Logs.Lines.ToList();
         var texts = lines.Concat(errors.Select(e => e.ToString())).ToList();
-        var forbidden = sandbox.Secrets.Concat(sandbox.Recorder.Signatures).Concat(sandbox.Recorder.ApiKeys).Distinct(StringComparer.Ordinal).ToList();
+        var forbidden = SandboxChecks.Forbidden(sandbox);
 
         // The scan has something to find: every signed request was recorded, and the calls were logged at Debug.
         Assert.True(sandbox.Recorder.Signatures.Count >= 20, $"{sandbox.Recorder.Signatures.Count} signatures recorded");
@@ -77,12 +77,8 @@ public sealed class BinanceSandboxSecretTests
         Assert.Contains(lines, l => l.StartsWith(nameof(LogLevel.Debug), StringComparison.Ordinal) && l.Contains("/api/v3/account", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("-1021", StringComparison.Ordinal));
         Assert.Equal(6, errors.Count);
-        Assert.NotEmpty(Leaks([$"GET /api/v3/account?signature={sandbox.Recorder.Signatures.First()}"], forbidden));
+        Assert.NotEmpty(SandboxChecks.Leaks([$"GET /api/v3/account?signature={sandbox.Recorder.Signatures.First()}"], forbidden));
 
-        Assert.Empty(Leaks(texts, forbidden));
+        Assert.Empty(SandboxChecks.Leaks(texts, forbidden));
     }
-
-    /// <summary>Every (text, value) where a forbidden value appears, case-insensitively (hex signatures may be upper-cased).</summary>
-    private static List<(string Text, string Value)> Leaks(IEnumerable<string> texts, IReadOnlyList<string> forbidden) =>
-        [.. from text in texts from value in forbidden where text.Contains(value, StringComparison.OrdinalIgnoreCase) select (text, value)];
 }

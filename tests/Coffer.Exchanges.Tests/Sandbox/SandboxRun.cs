@@ -155,8 +155,19 @@ internal sealed class SandboxRun<TClient> : IAsyncDisposable
         _vault.CredentialsAsync(key.ApiKey, secret ?? key.Secret);
 
     /// <summary>A connector built as production builds it (<see cref="ExchangeCatalog"/>), over <see cref="Services"/>.</summary>
-    public TClient Client(ExchangeCredentials? credentials) =>
-        (TClient)ExchangeCatalog.Find(ExchangeId)!.Create(new ExchangeConnection(ExchangeId, BaseUri, credentials), Services);
+    public TClient Client(ExchangeCredentials? credentials) => Client(credentials, Services);
+
+    /// <summary>A connector built as production builds it, over <paramref name="services"/> (another Coffer's, say).</summary>
+    public TClient Client(ExchangeCredentials? credentials, ConnectorServices services) =>
+        (TClient)ExchangeCatalog.Find(ExchangeId)!.Create(new ExchangeConnection(ExchangeId, BaseUri, credentials), services);
+
+    /// <summary>
+    /// What a second Coffer (or another program built on Coffer's connectors) would share with nobody here: its own request
+    /// budgets, clocks and nonce store (<paramref name="nonces"/>, or an empty in-memory one). HTTP stays recorded and logs
+    /// captured, so a scan covers its calls too.
+    /// </summary>
+    public ConnectorServices OtherServices(INonceStore? nonces = null) =>
+        new(_exchangeHttp, new RequestBudgets(TimeProvider.System), nonces ?? new InMemoryNonceStore(), _logs, TimeProvider.System);
 
     public async ValueTask DisposeAsync()
     {

@@ -185,6 +185,24 @@ public sealed class KrakenAuthTests
     }
 
     [Fact]
+    public async Task GetApiKeyInfo_TransferKey_ReportsEarnFunds_SoItIsNeverShownAsUnableToMoveFunds()
+    {
+        await using var run = await StartAsync();
+        var (transferKey, transferSecret, _) = await run.Kraken.IssueKeyAsync(["read", "transfer"]);
+        var (plainKey, plainSecret, _) = await run.Kraken.IssueKeyAsync(["read", "trade"]);
+
+        var transfer = Result((await run.Kraken.PrivateAsync("GetApiKeyInfo", transferKey, transferSecret)).Body);
+        var plain = Result((await run.Kraken.PrivateAsync("GetApiKeyInfo", plainKey, plainSecret)).Body);
+
+        var transferPermissions = transfer.GetProperty("permissions").EnumerateArray().Select(p => p.GetString()).ToList();
+        var plainPermissions = plain.GetProperty("permissions").EnumerateArray().Select(p => p.GetString()).ToList();
+        Assert.Contains("earn-funds", transferPermissions);
+        Assert.DoesNotContain("withdraw-funds", transferPermissions);
+        Assert.DoesNotContain("modify-trades", transferPermissions);
+        Assert.DoesNotContain("earn-funds", plainPermissions);
+    }
+
+    [Fact]
     public async Task RequestLog_RecordsKrakenOutcomes()
     {
         await using var run = await StartAsync();

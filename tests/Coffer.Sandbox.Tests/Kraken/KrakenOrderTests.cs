@@ -97,7 +97,9 @@ public sealed class KrakenOrderTests
         Assert.Equal(record.GetProperty("id").GetInt64(), trade.Value.GetProperty("trade_id").GetInt64());
         Assert.Equal(Dec(record, "price"), Dec(trade.Value, "price"));
         Assert.Equal(Dec(record, "quantity"), Dec(trade.Value, "vol"));
-        Assert.Equal(Dec(record, "fee"), Dec(trade.Value, "fee"));
+        // The engine charged the buy's fee in ETH (fcib); TradesHistory reports it in USD, the "total fee (quote currency)".
+        Assert.Equal("ETH", record.GetProperty("fee_asset").GetString());
+        Assert.Equal(Math.Round(Dec(record, "fee") * Dec(record, "price"), 6), Dec(trade.Value, "fee"));
         Assert.Equal("closed", order.GetProperty("status").GetString());
         Assert.Equal("fcib", order.GetProperty("oflags").GetString());
         Assert.Equal(trade.Name, Assert.Single(order.GetProperty("trades").EnumerateArray()).GetString());
