@@ -164,7 +164,7 @@ public sealed class KrakenBehaviourTests
     }
 
     [Fact]
-    public async Task RestCounter_RisesByCallCost_AndDecaysAtHalfPerSecond()
+    public async Task RestCounter_RisesByCallCost_AndDecaysAtTheStarterRate()
     {
         using var vault = await TestVault.StartAsync();
         var credentials = await vault.CredentialsAsync(KrakenTestKit.ApiKey, KrakenTestKit.Secret);
@@ -176,13 +176,13 @@ public sealed class KrakenBehaviourTests
         var counter = services.TransportFor(connection, [KrakenRateLimits.RestCounter, KrakenRateLimits.PublicCalls]).Budget[KrakenRateLimits.Rest];
 
         await client.FetchMyTradesAsync(null, null, null, default);
-        Assert.Equal(4, counter.Used, 3);
+        Assert.Equal(2, counter.Used, 3);
         await client.FetchOpenOrdersAsync(null, default);
-        Assert.Equal(5, counter.Used, 3);
-
-        clock.Advance(TimeSpan.FromSeconds(4));
         Assert.Equal(3, counter.Used, 3);
-        Assert.Equal(20, KrakenRateLimits.RestCounter.Capacity);
+
+        clock.Advance(TimeSpan.FromSeconds(3));
+        Assert.Equal(2.01, counter.Used, 3);
+        Assert.Equal(15, KrakenRateLimits.RestCounter.Capacity);
         Assert.Contains("spot-rest-ratelimits", KrakenRateLimits.RestCounter.Source, StringComparison.Ordinal);
     }
 

@@ -70,7 +70,7 @@ public sealed class KrakenSandboxResilienceTests
     [Fact]
     public async Task CallCounterBelowCofferAssumption_OneRefusal_ThenPacedByTheFilledCounter_NoLockout()
     {
-        // A Starter-like account (or another app spending on the key): the counter stops at 10, not 20.
+        // Another app spending on the key, or a counter lower than documented: it stops at 10, below the 12 Coffer uses of Starter's 15.
         await using var sandbox = await KrakenSandbox.StartAsync(o => o with { Kraken = o.Kraken with { CallCounterMax = 10m } });
         var key = await sandbox.IssueKeyAsync("read", "trade");
         var client = await sandbox.ClientAsync(key);

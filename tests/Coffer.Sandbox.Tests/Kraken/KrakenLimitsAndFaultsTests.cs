@@ -1,3 +1,4 @@
+using Coffer.Sandbox.Kraken;
 using Coffer.Sandbox.Tests.Support;
 using static Coffer.Sandbox.Tests.Support.KrakenTestClient;
 
@@ -8,8 +9,25 @@ public sealed class KrakenLimitsAndFaultsTests
 {
     private static readonly string[] ReadTrade = ["read", "trade"];
 
+    /// <summary>An Intermediate-tier account (REST counter 20, −0.5/s), unless <paramref name="configure"/> says otherwise.</summary>
     private static Task<SandboxRun> StartAsync(Func<SandboxOptions, SandboxOptions>? configure = null) =>
-        SandboxRun.StartAsync(configure, exchange: SandboxExchange.Kraken);
+        SandboxRun.StartAsync(o => (configure ?? (x => x))(o with { Kraken = KrakenOptions.Intermediate }), exchange: SandboxExchange.Kraken);
+
+    [Fact]
+    public async Task CallCounter_ByDefault_IsAStarterAccounts_Allows15_Refuses16th()
+    {
+        await using var run = await SandboxRun.StartAsync(exchange: SandboxExchange.Kraken);
+        var (apiKey, secret, _) = await run.Kraken.IssueKeyAsync(ReadTrade);
+
+        var errors = new List<string[]>();
+        for (var i = 0; i < 16; i++)
+        {
+            errors.Add(Errors((await run.Kraken.PrivateAsync("Balance", apiKey, secret)).Body));
+        }
+
+        Assert.All(errors.Take(15), Assert.Empty);
+        Assert.Equal(["EAPI:Rate limit exceeded"], errors[15]);
+    }
 
     [Fact]
     public async Task CallCounter_Allows20_Refuses21st_ThenDecaysHalfACallPerSecond()
@@ -38,19 +56,19 @@ public sealed class KrakenLimitsAndFaultsTests
     }
 
     [Fact]
-    public async Task TradesHistory_CostsFour_SoTheSixthIsRefused()
+    public async Task TradesHistory_CostsTwo_SoTheEleventhIsRefused()
     {
         await using var run = await StartAsync();
         var (apiKey, secret, _) = await run.Kraken.IssueKeyAsync(ReadTrade);
 
         var errors = new List<string[]>();
-        for (var i = 0; i < 6; i++)
+        for (var i = 0; i < 11; i++)
         {
             errors.Add(Errors((await run.Kraken.PrivateAsync("TradesHistory", apiKey, secret)).Body));
         }
 
-        Assert.All(errors.Take(5), Assert.Empty);
-        Assert.Equal(["EAPI:Rate limit exceeded"], errors[5]);
+        Assert.All(errors.Take(10), Assert.Empty);
+        Assert.Equal(["EAPI:Rate limit exceeded"], errors[10]);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Coffer.Sandbox.Kraken;
 using Coffer.Sandbox.Tests.Support;
 using static Coffer.Sandbox.Tests.Support.KrakenTestClient;
 
@@ -11,7 +12,8 @@ public sealed class KrakenLockoutTests
 {
     private static readonly string[] ReadTrade = ["read", "trade"];
 
-    private static Task<SandboxRun> StartAsync() => SandboxRun.StartAsync(exchange: SandboxExchange.Kraken);
+    /// <summary>An Intermediate-tier account (REST counter 20, −0.5/s), the numbers these tests count with.</summary>
+    private static Task<SandboxRun> StartAsync() => SandboxRun.StartAsync(o => o with { Kraken = KrakenOptions.Intermediate }, exchange: SandboxExchange.Kraken);
 
     [Fact]
     public async Task CallingWhileRateLimited_FiveMoreTimes_LocksTheKeyOut_UntilTheLockoutEnds()
