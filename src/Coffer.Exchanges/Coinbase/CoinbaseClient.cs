@@ -560,7 +560,7 @@ internal sealed class CoinbaseClient : IExchangeClient
         }
     }
 
-    private async Task<JsonNode> SendAsync(HttpMethod method, string path, IReadOnlyList<KeyValuePair<string, string>> query, string? body, bool isPrivate, CancellationToken cancellationToken, string prefix = Prefix)
+    private async Task<JsonNode> SendAsync(HttpMethod method, string path, IReadOnlyList<KeyValuePair<string, string>> query, string? body, bool isPrivate, CancellationToken cancellationToken, string prefix = Prefix, bool resync = true)
     {
         var transport = isPrivate ? _private : _public;
         var credentials = isPrivate
@@ -595,6 +595,15 @@ internal sealed class CoinbaseClient : IExchangeClient
             cancellationToken);
         if (CoinbaseErrors.FromResponse(response) is { } error)
         {
+            // Coinbase answers a JWT outside its nbf..exp window with the same 401 as a wrong key (exchanges.md §3.7). Once
+            // per call: re-measure the clock, and only if it was a second or more off, sign again on the corrected time
+            // (a refused request placed nothing, and a repeated client_order_id returns the same order). A wrong key
+            // stays an authentication error.
+            if (resync && credentials is not null && error.Kind == ExchangeErrorKind.Authentication && await ClockWasOffAsync(cancellationToken))
+            {
+                return await SendAsync(method, path, query, body, isPrivate, cancellationToken, prefix, resync: false);
+            }
+
             throw error;
         }
 
@@ -606,6 +615,22 @@ internal sealed class CoinbaseClient : IExchangeClient
         {
             throw new ExchangeException(Id, ExchangeErrorKind.ExchangeUnavailable, $"Coinbase answered {path} with something that is not JSON.", inner: ex);
         }
+    }
+
+    /// <summary>Measures the server's time; true when the offset moved by a second or more (JWT times are whole seconds).</summary>
+    private async Task<bool> ClockWasOffAsync(CancellationToken cancellationToken)
+    {
+        var before = Clock.Offset;
+        try
+        {
+            await FetchTimeAsync(cancellationToken);
+        }
+        catch (ExchangeException)
+        {
+            return false;
+        }
+
+        return (Clock.Offset - before).Duration() >= TimeSpan.FromSeconds(1);
     }
 
     private Uri RequestUri(string path, IReadOnlyList<KeyValuePair<string, string>> query)

@@ -380,7 +380,8 @@ public sealed class CoinbaseClientTests : IAsyncLifetime
         await client.FetchBalanceAsync(default);
         var error = await Assert.ThrowsAsync<ExchangeException>(() => client.CreateOrderAsync(Limit(OrderSide.Buy, 0.01m, 50000m), default));
 
-        var jwts = handler.Requests.Select(r => r.Headers["Authorization"]["Bearer ".Length..]).ToList();
+        var jwts = handler.Requests.Where(r => r.Headers.ContainsKey("Authorization")).Select(r => r.Headers["Authorization"]["Bearer ".Length..]).ToList();
+        Assert.NotEmpty(jwts);
         Assert.NotEmpty(logs.Lines);
         var keyId = CoinbaseTestSupport.KeyName.Split('/')[^1];
         var pemBody = _pem.Split('\n')[1];
