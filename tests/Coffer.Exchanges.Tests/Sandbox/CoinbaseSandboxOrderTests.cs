@@ -46,36 +46,7 @@ public sealed class CoinbaseSandboxOrderTests
         Assert.Equal(new Balance("USD", DepositUsd - usdHeld, usdHeld, DepositUsd), holding.ByCurrency["USD"]);
         Assert.Equal(new Balance("BTC", DepositBtc - 0.002m, 0.002m, DepositBtc), holding.ByCurrency["BTC"]);
 
-        var ids = placed.Select(p => p.Order.Id).Order(StringComparer.Ordinal).ToList();
-        var open = await client.FetchOpenOrdersAsync(Btc, default);
-        Assert.Equal(ids, open.Select(o => o.Id).Order(StringComparer.Ordinal));
-        Assert.Equal(ids, (await client.FetchOpenOrdersAsync(null, default)).Select(o => o.Id).Order(StringComparer.Ordinal));
-        foreach (var (request, order) in placed)
-        {
-            AssertMatches(request, Assert.Single(open, o => o.Id == order.Id), OrderStatus.Open);
-            AssertMatches(request, await client.FetchOrderAsync(order.Id, Btc, default), OrderStatus.Open);
-            Assert.Equal(order.Id, (await client.FetchOrderByClientOrderIdAsync(request.ClientOrderId!, Btc, default))?.Id);
-        }
-
-        Assert.Null(await client.FetchOrderByClientOrderIdAsync("e2e-never-placed", Btc, default));
-
-        var first = placed[0];
-        AssertMatches(first.Request, await client.CancelOrderAsync(first.Order.Id, Btc, default), OrderStatus.Canceled);
-        Assert.Equal(ids.Where(i => i != first.Order.Id), (await client.FetchOpenOrdersAsync(Btc, default)).Select(o => o.Id).Order(StringComparer.Ordinal));
-
-        var rest = await client.CancelAllOrdersAsync(Btc, default);
-        Assert.Equal(ids.Where(i => i != first.Order.Id), rest.Select(o => o.Id).Order(StringComparer.Ordinal));
-        Assert.All(rest, o => Assert.Equal(OrderStatus.Canceled, o.Status));
-        Assert.Empty(await client.FetchOpenOrdersAsync(Btc, default));
-        foreach (var (request, order) in placed)
-        {
-            AssertMatches(request, await client.FetchOrderAsync(order.Id, Btc, default), OrderStatus.Canceled);
-        }
-
-        var closed = await client.FetchClosedOrdersAsync(Btc, null, null, default);
-        Assert.Equal(ids, closed.Select(o => o.Id).Order(StringComparer.Ordinal));
-        Assert.All(closed, o => Assert.Equal(0m, o.Filled));
-        Assert.Empty(await client.FetchMyTradesAsync(Btc, null, null, default));
+        await SandboxOrders.AssertRestingLifecycleAsync(client, Btc, placed, AssertMatches);
 
         var after = await client.FetchBalanceAsync(default);
         Assert.Equal(new Balance("USD", DepositUsd, 0m, DepositUsd), after.ByCurrency["USD"]);
@@ -247,29 +218,12 @@ public sealed class CoinbaseSandboxOrderTests
     private static decimal Held(decimal value, decimal taker) => value + Math.Round(value * taker, 8, MidpointRounding.AwayFromZero);
 
     private static OrderRequest Req(string clientOrderId, OrderSide side, OrderType type, decimal? amount, decimal? price = null, decimal? trigger = null, decimal? cost = null, bool postOnly = false) =>
-        new()
-        {
-            Symbol = Btc,
-            Side = side,
-            Type = type,
-            Amount = amount,
-            Cost = cost,
-            Price = price,
-            TriggerPrice = trigger,
-            PostOnly = postOnly,
-            ClientOrderId = clientOrderId,
-        };
+        SandboxOrders.Req(Btc, clientOrderId, side, type, amount, price, trigger, cost, postOnly);
 
     /// <summary>What the connector reports of an order is what was asked, in unified terms.</summary>
     private static void AssertMatches(OrderRequest request, Order order, OrderStatus status)
     {
-        Assert.Equal(status, order.Status);
-        Assert.Equal(request.ClientOrderId, order.ClientOrderId);
-        Assert.Equal(request.Symbol, order.Symbol);
-        Assert.Equal(request.Type, order.Type);
-        Assert.Equal(request.Side, order.Side);
-        Assert.Equal(request.PostOnly, order.PostOnly);
-        Assert.Equal(request.TriggerPrice, order.TriggerPrice);
+        SandboxOrders.AssertSameOrder(request, order, status);
         // A market order has no limit price: it reports its average fill price instead, and a buy by value no base amount.
         var byValue = request.Type == OrderType.Market && request.Price is not null;
         if (request.Price is { } price && request.Type != OrderType.Market)
