@@ -5,7 +5,7 @@ namespace Coffer.Exchanges.Binance;
 /// <summary>
 /// POST /api/v3/order parameters from a unified order request (rest-api.md "New order", mandatory parameters per type):
 /// amounts truncated to the lot step (MARKET_LOT_SIZE for market orders), prices rounded to the tick, market buys by
-/// value as quoteOrderQty, post-only limits as LIMIT_MAKER. Every order carries a client order id, so an order whose
+/// value (a cost, or a price with the amount: MarketOrderSize) as quoteOrderQty, post-only limits as LIMIT_MAKER. Every order carries a client order id, so an order whose
 /// outcome is unknown (5xx, timeout) can be found again.
 /// </summary>
 internal static class BinanceOrders
@@ -35,21 +35,22 @@ internal static class BinanceOrders
             throw Invalid("A time in force applies to limit orders only.");
         }
 
-        if (request.Type == OrderType.Market && request.Amount is null)
+        // One sizing rule for market orders on every exchange (MarketOrderSize.Of); other types trade an amount.
+        var size = request.Type == OrderType.Market ? MarketOrderSize.Of(request, BinanceErrors.Exchange) : new MarketOrderSize(request.Amount, null);
+        if (size.QuoteToSpend is { } quote)
         {
             // rest-api.md: MARKET takes quantity or quoteOrderQty (spend this much of the quote currency).
-            var cost = request.Cost is { } c ? Precision.TruncateToStep(c, market.PriceTick) : throw Invalid("A market order needs an amount or a cost.");
-            p.Add(new("quoteOrderQty", Positive(cost, "cost")));
+            p.Add(new("quoteOrderQty", Positive(Precision.TruncateToStep(quote, market.PriceTick), "cost")));
         }
         else
         {
-            var step = request.Type == OrderType.Market && market.Extra.TryGetValue("marketStepSize", out var s) && Precision.Parse(s) is { } marketStep ? marketStep : market.AmountStep;
-            var amount = request.Amount is { } a ? Precision.TruncateToStep(a, step) : throw Invalid("The order needs an amount.");
             if (request.Cost is not null)
             {
-                throw Invalid("Give an amount or a cost, not both.");
+                throw Invalid("A cost applies to market orders only; give an amount.");
             }
 
+            var step = request.Type == OrderType.Market && market.Extra.TryGetValue("marketStepSize", out var s) && Precision.Parse(s) is { } marketStep ? marketStep : market.AmountStep;
+            var amount = size.BaseAmount is { } a ? Precision.TruncateToStep(a, step) : throw Invalid("The order needs an amount.");
             if (market.MinAmount is { } min && amount < min)
             {
                 throw Invalid($"{Precision.Format(amount)} is below the minimum amount {Precision.Format(min)} of {market.Symbol}.");

@@ -17,6 +17,9 @@ internal sealed class CoinbaseClient : IExchangeClient
 
     private const string Prefix = "/api/v3/brokerage";
 
+    /// <summary>The Coinbase App's public server time, outside the Advanced Trade prefix.</summary>
+    private const string TimePath = "/v2/time";
+
     /// <summary>Orders per <c>orders/batch_cancel</c> call (the documented maximum is 100 order ids).</summary>
     private const int CancelBatch = 100;
 
@@ -271,15 +274,24 @@ internal sealed class CoinbaseClient : IExchangeClient
         return cancelled;
     }
 
+    /// <summary>
+    /// GET /v2/time, public ("Get Current Time", docs.cdp.coinbase.com/coinbase-app/track-apis/time; CCXT's default):
+    /// <c>{"data":{"iso":…,"epoch":seconds}}</c>. Whole seconds suffice: the JWT's nbf and exp are whole seconds too.
+    /// </summary>
     public async Task<DateTimeOffset> FetchTimeAsync(CancellationToken cancellationToken)
     {
         var sent = _public.Clock.Time.GetUtcNow();
-        var body = await SendAsync(HttpMethod.Get, "/time", [], null, isPrivate: false, cancellationToken);
+        var body = await SendAsync(HttpMethod.Get, TimePath, [], null, isPrivate: false, cancellationToken, prefix: string.Empty);
         var received = _public.Clock.Time.GetUtcNow();
-        var server = (CoinbaseParsing.Dec(body["epochMillis"]) is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds((long)ms) : (DateTimeOffset?)null)
-            ?? CoinbaseParsing.Time(body["iso"])
-            ?? throw new FormatException("Coinbase's time answer has neither epochMillis nor iso.");
-        _public.Clock.Observe(server, sent, received);
+        var data = body["data"];
+        var epoch = CoinbaseParsing.Dec(data?["epoch"]);
+        var server = (epoch is { } seconds ? DateTimeOffset.FromUnixTimeMilliseconds((long)(seconds * 1000)) : (DateTimeOffset?)null)
+            ?? CoinbaseParsing.Time(data?["iso"])
+            ?? throw new FormatException("Coinbase's time answer has neither data.epoch nor data.iso.");
+
+        // A whole-second answer means the server's clock was somewhere in that second: its middle is the unbiased estimate.
+        var wholeSecond = server.Millisecond == 0 && server.Microsecond == 0;
+        _public.Clock.Observe(wholeSecond ? server.AddMilliseconds(500) : server, sent, received);
         return server;
     }
 
@@ -325,14 +337,17 @@ internal sealed class CoinbaseClient : IExchangeClient
                         TimeInForce.Fok => "market_market_fok",
                         _ => throw Invalid("Coinbase market orders are IOC or FOK, not GTC."),
                     };
-                    if (request.Cost is > 0 && request.Amount is null or 0)
+                    // One sizing rule for market orders on every exchange (MarketOrderSize.Of): a cost, or a buy's amount
+                    // with a price, is a quote_size; otherwise the amount is the base_size.
+                    var size = MarketOrderSize.Of(request, Id);
+                    if (size.QuoteToSpend is { } quote)
                     {
                         var cost = market.Extra.TryGetValue("quote_increment", out var step) && Precision.Parse(step) is { } quoteStep
-                            ? Precision.TruncateToStep(request.Cost.Value, quoteStep)
-                            : request.Cost.Value;
+                            ? Precision.TruncateToStep(quote, quoteStep)
+                            : quote;
                         if (cost <= 0)
                         {
-                            throw Invalid($"The cost {Precision.Format(request.Cost.Value)} is below the smallest quote step of {market.Symbol}.");
+                            throw Invalid($"The cost {Precision.Format(quote)} is below the smallest quote step of {market.Symbol}.");
                         }
 
                         return (new JsonObject { [name] = new JsonObject { ["quote_size"] = Precision.Format(cost) } }, null, null);
@@ -545,13 +560,13 @@ internal sealed class CoinbaseClient : IExchangeClient
         }
     }
 
-    private async Task<JsonNode> SendAsync(HttpMethod method, string path, IReadOnlyList<KeyValuePair<string, string>> query, string? body, bool isPrivate, CancellationToken cancellationToken)
+    private async Task<JsonNode> SendAsync(HttpMethod method, string path, IReadOnlyList<KeyValuePair<string, string>> query, string? body, bool isPrivate, CancellationToken cancellationToken, string prefix = Prefix, bool resync = true)
     {
         var transport = isPrivate ? _private : _public;
         var credentials = isPrivate
             ? _connection.Credentials ?? throw new ExchangeException(Id, ExchangeErrorKind.Authentication, "This Coinbase connection has no API key; private calls need one.", transient: false)
             : null;
-        var uri = RequestUri(path, query);
+        var uri = RequestUri(prefix + path, query);
         var response = await transport.SendAsync(
             async token =>
             {
@@ -580,6 +595,15 @@ internal sealed class CoinbaseClient : IExchangeClient
             cancellationToken);
         if (CoinbaseErrors.FromResponse(response) is { } error)
         {
+            // Coinbase answers a JWT outside its nbf..exp window with the same 401 as a wrong key (exchanges.md §3.7). Once
+            // per call: re-measure the clock, and only if it was a second or more off, sign again on the corrected time
+            // (a refused request placed nothing, and a repeated client_order_id returns the same order). A wrong key
+            // stays an authentication error.
+            if (resync && credentials is not null && error.Kind == ExchangeErrorKind.Authentication && await ClockWasOffAsync(cancellationToken))
+            {
+                return await SendAsync(method, path, query, body, isPrivate, cancellationToken, prefix, resync: false);
+            }
+
             throw error;
         }
 
@@ -593,9 +617,25 @@ internal sealed class CoinbaseClient : IExchangeClient
         }
     }
 
+    /// <summary>Measures the server's time; true when the offset moved by a second or more (JWT times are whole seconds).</summary>
+    private async Task<bool> ClockWasOffAsync(CancellationToken cancellationToken)
+    {
+        var before = Clock.Offset;
+        try
+        {
+            await FetchTimeAsync(cancellationToken);
+        }
+        catch (ExchangeException)
+        {
+            return false;
+        }
+
+        return (Clock.Offset - before).Duration() >= TimeSpan.FromSeconds(1);
+    }
+
     private Uri RequestUri(string path, IReadOnlyList<KeyValuePair<string, string>> query)
     {
-        var text = new StringBuilder(_connection.BaseUri.GetLeftPart(UriPartial.Authority)).Append(Prefix).Append(path);
+        var text = new StringBuilder(_connection.BaseUri.GetLeftPart(UriPartial.Authority)).Append(path);
         for (var i = 0; i < query.Count; i++)
         {
             text.Append(i == 0 ? '?' : '&').Append(Uri.EscapeDataString(query[i].Key)).Append('=').Append(Uri.EscapeDataString(query[i].Value));

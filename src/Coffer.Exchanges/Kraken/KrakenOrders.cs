@@ -19,20 +19,22 @@ internal sealed record KrakenOrders(Market Market, OrderRequest Request, IReadOn
         };
         var flags = new List<string>();
         decimal volume;
-        if (request.Type == OrderType.Market && request.Amount is null && request.Cost is { } cost)
+        var size = request.Type == OrderType.Market ? MarketOrderSize.Of(request, "kraken") : new MarketOrderSize(request.Amount, null);
+        if (size.QuoteToSpend is { } cost)
         {
-            // A market buy by value: viqc makes the volume a quote-currency amount (AddOrder oflags).
+            // A market buy by value (a cost, or a price with the amount: MarketOrderSize): viqc makes the volume a
+            // quote-currency amount, "supported only for buy market orders" (AddOrder oflags).
             if (request.Side != OrderSide.Buy)
             {
                 throw Invalid($"Kraken takes an amount to spend only for market buys; give a {market.Base} amount to sell.");
             }
 
-            volume = cost > 0 ? cost : throw Invalid("The amount to spend must be positive.");
+            volume = cost;
             flags.Add("viqc");
         }
         else
         {
-            var amount = request.Amount ?? throw Invalid("The order needs an amount.");
+            var amount = size.BaseAmount ?? throw Invalid("The order needs an amount.");
             volume = Precision.TruncateToStep(amount, market.AmountStep);
             if (volume <= 0)
             {
@@ -108,9 +110,12 @@ internal sealed record KrakenOrders(Market Market, OrderRequest Request, IReadOn
         PostOnly = Request.PostOnly,
         Price = Price,
         TriggerPrice = Trigger,
-        Amount = Request.Amount is null ? null : Volume,
+        Amount = ByValue ? null : Volume,
         Cost = null,
     };
+
+    /// <summary>A market buy by value: <see cref="Volume"/> is the quote currency to spend (viqc), not a base amount.</summary>
+    private bool ByValue => Fields.Any(f => f.Key == "oflags" && f.Value.Split(',').Contains("viqc"));
 
     private static ExchangeException Invalid(string message) => new("kraken", ExchangeErrorKind.InvalidOrder, message, transient: false);
 }

@@ -103,13 +103,20 @@ internal sealed record OrderRequest
 
     public required OrderType Type { get; init; }
 
-    /// <summary>Amount in the base currency. A market buy may give <see cref="Cost"/> instead where the exchange supports it.</summary>
+    /// <summary>
+    /// Amount in the base currency. A market buy may give <see cref="Cost"/> instead, or a <see cref="Price"/> with it to
+    /// spend Amount × Price of the quote currency (<see cref="MarketOrderSize.Of"/> states the rule).
+    /// </summary>
     public decimal? Amount { get; init; }
 
-    /// <summary>For market buys by value: how much quote currency to spend.</summary>
+    /// <summary>For market orders by value: how much quote currency to spend (no amount and no price with it).</summary>
     public decimal? Cost { get; init; }
 
-    /// <summary>Limit price (Limit, StopLimit, TakeProfitLimit).</summary>
+    /// <summary>
+    /// Limit price (Limit, StopLimit, TakeProfitLimit). On a market buy, the price one unit is expected to cost: the order
+    /// then spends Amount × Price of the quote currency, as CCXT's createOrder does; a market sell refuses a price
+    /// (<see cref="MarketOrderSize.Of"/>).
+    /// </summary>
     public decimal? Price { get; init; }
 
     /// <summary>Trigger price (StopLoss, StopLimit, TakeProfit, TakeProfitLimit).</summary>

@@ -81,6 +81,16 @@ internal sealed class RuleLimiter(RateLimitRule rule, TimeProvider time)
             }
 
             Expire(now);
+            if (used >= rule.Capacity)
+            {
+                // The exchange says the window is full. Its window need not be in phase with ours (Coinbase counts fixed
+                // seconds): it is full for one whole window from now, whatever our own spending would free sooner.
+                _spent.Clear();
+                _spent.Enqueue((now, used));
+                _inWindow = used;
+                return;
+            }
+
             if (used > _inWindow)
             {
                 _spent.Enqueue((now, used - _inWindow));

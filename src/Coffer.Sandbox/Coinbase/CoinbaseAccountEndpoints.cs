@@ -17,8 +17,9 @@ internal static class CoinbaseAccountEndpoints
 
     private static IResult Accounts(CoinbaseRequest request)
     {
-        // limit: default 49, max 250 (List Accounts reference).
-        if (request.Limit(49, 250) is not { } limit)
+        // limit: default 49, max 250 (List Accounts reference; the sandbox's maximum is configurable).
+        var max = request.State.Options.Coinbase.MaxAccountsPerPage;
+        if (request.Limit(Math.Min(49, max), max) is not { } limit)
         {
             return InvalidArgument("limit must be a positive integer");
         }

@@ -9,7 +9,7 @@ namespace Coffer.Sandbox.Coinbase;
 
 internal enum CoinbaseSecurity
 {
-    /// <summary>Public market data (<c>/time</c>, <c>/market/…</c>): no JWT, counted per IP.</summary>
+    /// <summary>Public market data (<c>/time</c>, <c>/market/…</c>, the App's <c>/v2/time</c>): no JWT, counted per IP.</summary>
     Public,
 
     /// <summary>Private, the key must be able to view.</summary>
@@ -23,6 +23,9 @@ internal enum CoinbaseSecurity
 internal sealed class CoinbaseFront : IExchangeFront
 {
     public const string Prefix = "/api/v3/brokerage";
+
+    /// <summary>The Coinbase App's public server time (docs.cdp.coinbase.com/coinbase-app/track-apis/time), outside <see cref="Prefix"/>.</summary>
+    public const string AppTimePath = "/v2/time";
 
     private readonly SandboxState _state;
     private readonly CoinbaseIds _ids;
@@ -48,6 +51,7 @@ internal sealed class CoinbaseFront : IExchangeFront
 
     public void Map(IEndpointRouteBuilder app)
     {
+        app.MapGet(AppTimePath, Endpoint(CoinbaseSecurity.Public, CoinbaseMarketEndpoints.AppTime));
         var group = app.MapGroup(Prefix);
         CoinbaseMarketEndpoints.Map(group, this);
         CoinbaseAccountEndpoints.Map(group, this);
@@ -88,7 +92,8 @@ internal sealed class CoinbaseFront : IExchangeFront
     public async Task WriteRateLimitedAsync(HttpContext context, int retryAfterSeconds)
     {
         var path = context.Request.Path;
-        var isPublic = path.StartsWithSegments(Prefix + "/time", StringComparison.Ordinal) || path.StartsWithSegments(Prefix + "/market", StringComparison.Ordinal);
+        var isPublic = path.StartsWithSegments(Prefix + "/time", StringComparison.Ordinal) || path.StartsWithSegments(Prefix + "/market", StringComparison.Ordinal)
+            || path.StartsWithSegments(AppTimePath, StringComparison.Ordinal);
         WriteRateHeaders(context, (isPublic ? Public : Private).Exhausted(retryAfterSeconds));
         await TooManyRequests.ExecuteAsync(context);
     }

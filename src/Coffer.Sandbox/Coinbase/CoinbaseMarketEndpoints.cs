@@ -32,6 +32,20 @@ internal static class CoinbaseMarketEndpoints
         });
     }
 
+    /// <summary>GET /v2/time: <c>{"data":{"iso":"2015-06-23T18:02:51Z","epoch":1435082571}}</c>, whole seconds, epoch a number.</summary>
+    public static IResult AppTime(CoinbaseRequest request)
+    {
+        var now = request.State.Clock.GetUtcNow();
+        return Ok(new
+        {
+            data = new
+            {
+                iso = now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+                epoch = now.ToUnixTimeSeconds(),
+            },
+        });
+    }
+
     private static IResult Products(CoinbaseRequest request)
     {
         var wanted = request.QueryAll("product_ids");

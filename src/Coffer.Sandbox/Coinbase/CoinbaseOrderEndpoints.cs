@@ -67,8 +67,11 @@ internal static class CoinbaseOrderEndpoints
                 return Refused(refusal, configuration);
             }
 
+            // Coinbase charges spot fees in the quote currency ("commission" of a fill; Advanced Trade fee docs), on top of
+            // a buy's cost, and a quote_size buy spends its size fees included.
             var result = request.Engine.Place(new OrderRequest(
-                request.Account, market.Symbol, s, spec!.Type, spec.BaseSize, spec.QuoteSize, spec.LimitPrice, spec.StopPrice, spec.TimeInForce, clientOrderId));
+                request.Account, market.Symbol, s, spec!.Type, spec.BaseSize, spec.QuoteSize, spec.LimitPrice, spec.StopPrice, spec.TimeInForce, clientOrderId,
+                FeeInQuote: true));
             return result.Reject is { } reject
                 ? Refused(CoinbaseRejections.Map(reject, spec), configuration)
                 : Placed(result.Order!, configuration);

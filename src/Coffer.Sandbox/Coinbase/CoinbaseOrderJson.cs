@@ -48,8 +48,10 @@ internal static class CoinbaseOrderJson
             ["pending_cancel"] = false,
             ["size_in_quote"] = o.QuoteQuantity is not null,
             ["total_fees"] = Dec(o.Fees),
-            ["size_inclusive_of_fees"] = false,
-            ["total_value_after_fees"] = Dec(o.Side == OrderSide.Sell ? o.FilledQuote - o.Fees : o.FilledQuote),
+            // Fees are in the quote (the front places with FeeInQuote): a sell receives its value less them, a buy pays its
+            // value plus them, and a quote_size buy's size includes them.
+            ["size_inclusive_of_fees"] = o.QuoteQuantity is not null && o.Side == OrderSide.Buy,
+            ["total_value_after_fees"] = Dec(o.Side == OrderSide.Sell ? o.FilledQuote - o.Fees : o.FilledQuote + o.Fees),
             ["trigger_status"] = !stop ? "INVALID_ORDER_TYPE" : o.IsWorking ? "STOP_TRIGGERED" : "STOP_PENDING",
             ["order_type"] = o.Type switch
             {
@@ -74,10 +76,7 @@ internal static class CoinbaseOrderJson
         };
     }
 
-    /// <summary>
-    /// A fill. Divergence (documented): the engine charges the fee in the asset received (base for buys), while Coinbase charges
-    /// it in the quote currency; <c>commission</c> is the engine's fee amount, in the engine's fee asset.
-    /// </summary>
+    /// <summary>A fill; <c>commission</c> is in the quote currency, as Coinbase charges spot fees.</summary>
     public static object Fill(Fill f, Market market, string portfolio) => new
     {
         entry_id = CoinbaseIds.Named("entry", f.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)),

@@ -39,6 +39,7 @@ internal sealed partial class MatchingEngine
                 QuoteQuantity = request.QuoteQuantity,
                 Price = request.Price,
                 StopPrice = request.StopPrice,
+                FeeInQuote = request.FeeInQuote,
                 CreatedAt = now,
                 UpdatedAt = now,
                 IsWorking = !request.Type.IsStop(),
@@ -137,8 +138,10 @@ internal sealed partial class MatchingEngine
             return quote;
         }
 
+        // A buy that pays its fee in the quote holds that fee too, at the taker rate (the most it can cost).
         var price = request.Price ?? request.StopPrice ?? state.Ask;
-        return request.Quantity!.Value * price;
+        var value = request.Quantity!.Value * price;
+        return request.FeeInQuote ? value + Math.Round(value * market.TakerFee, FeeDecimals, MidpointRounding.AwayFromZero) : value;
     }
 
     private static bool Triggered(OrderType type, OrderSide side, decimal stop, decimal last) => type switch
@@ -225,23 +228,51 @@ internal sealed partial class MatchingEngine
         }
     }
 
-    private static decimal Remaining(Order order, decimal price) =>
-        order.Quantity is { } quantity
-            ? quantity - order.Filled
-            : Market.FloorToStep((order.QuoteQuantity!.Value - order.FilledQuote) / price, order.Market.LotStep);
+    /// <summary>
+    /// The base still to trade. A quote-sized order spends what is left of its quote; one that pays its fee in the quote
+    /// (a market buy: taker) spends it fees included, as Coinbase's quote_size does.
+    /// </summary>
+    private static decimal Remaining(Order order, decimal price)
+    {
+        if (order.Quantity is { } quantity)
+        {
+            return quantity - order.Filled;
+        }
+
+        var quoteFees = QuoteFees(order);
+        var left = order.QuoteQuantity!.Value - order.FilledQuote - (quoteFees ? order.Fees : 0m);
+        return Market.FloorToStep(left / (price * (quoteFees ? 1m + order.Market.TakerFee : 1m)), order.Market.LotStep);
+    }
+
+    /// <summary>Whether the order's fees are in the quote currency and paid on top of its cost (a buy with <see cref="Order.FeeInQuote"/>).</summary>
+    private static bool QuoteFees(Order order) => order.FeeInQuote && order.Side == OrderSide.Buy;
 
     private void Execute(Order order, MarketState state, decimal price, decimal quantity, bool maker)
     {
         var market = state.Market;
+        var rate = maker ? market.MakerFee : market.TakerFee;
+        var quoteFees = QuoteFees(order);
         var cost = price * quantity;
+        var fee = FeeOf(order, cost, quantity, rate);
+
         // The hold may be short (a market buy whose price rose, a quote-sized sell whose price fell): the rest comes from free,
         // or the fill shrinks to what the account can pay. Balances never go negative.
         var affordable = order.Locked + Free(order.Account, order.LockedAsset);
-        var needed = order.Side == OrderSide.Buy ? cost : quantity;
+        var needed = order.Side == OrderSide.Buy ? cost + (quoteFees ? fee : 0m) : quantity;
         if (needed > affordable)
         {
-            quantity = Market.FloorToStep(order.Side == OrderSide.Buy ? affordable / price : affordable, market.LotStep);
+            var unit = order.Side == OrderSide.Buy ? price * (quoteFees ? 1m + rate : 1m) : 1m;
+            quantity = Market.FloorToStep(affordable / unit, market.LotStep);
             cost = price * quantity;
+            fee = FeeOf(order, cost, quantity, rate);
+            if (quoteFees && cost + fee > affordable)
+            {
+                // The fee rounds up: one lot less always fits.
+                quantity -= market.LotStep;
+                cost = price * quantity;
+                fee = FeeOf(order, cost, quantity, rate);
+            }
+
             if (quantity <= 0)
             {
                 Close(order, OrderStatus.Expired);
@@ -249,19 +280,20 @@ internal sealed partial class MatchingEngine
             }
         }
 
-        var rate = maker ? market.MakerFee : market.TakerFee;
+        // Binance's way: the fee comes out of what the fill buys (base for buys, quote for sells). With FeeInQuote a buy
+        // receives all its base and pays the fee in the quote on top of the cost.
         var received = order.Side == OrderSide.Buy ? quantity : cost;
         var receivedAsset = order.Side == OrderSide.Buy ? market.Base : market.Quote;
-        var fee = Math.Round(received * rate, FeeDecimals, MidpointRounding.AwayFromZero);
-        var paid = order.Side == OrderSide.Buy ? cost : quantity;
+        var feeAsset = quoteFees ? market.Quote : receivedAsset;
+        var paid = order.Side == OrderSide.Buy ? cost + (quoteFees ? fee : 0m) : quantity;
 
         var fromLock = Math.Min(paid, order.Locked);
         Debit(order.Account, order.LockedAsset, fromLock, paid - fromLock);
         order.Locked -= fromLock;
-        Credit(order.Account, receivedAsset, received - fee);
+        Credit(order.Account, receivedAsset, received - (quoteFees ? 0m : fee));
 
         var now = _time.GetUtcNow();
-        _fills.Add(new Fill(_nextFillId++, order.Id, order.Account, market.Symbol, order.Side, price, quantity, cost, fee, receivedAsset, maker, now));
+        _fills.Add(new Fill(_nextFillId++, order.Id, order.Account, market.Symbol, order.Side, price, quantity, cost, fee, feeAsset, maker, now));
         order.Filled += quantity;
         order.FilledQuote += cost;
         order.Fees += fee;
@@ -291,6 +323,13 @@ internal sealed partial class MatchingEngine
         {
             order.Status = OrderStatus.PartiallyFilled;
         }
+    }
+
+    /// <summary>The fee of one fill, rounded to the engine's fee precision: on the base received, or on the quote value.</summary>
+    private static decimal FeeOf(Order order, decimal cost, decimal quantity, decimal rate)
+    {
+        var basis = order.Side == OrderSide.Buy && !QuoteFees(order) ? quantity : cost;
+        return Math.Round(basis * rate, FeeDecimals, MidpointRounding.AwayFromZero);
     }
 
     private void Debit(string account, string asset, decimal fromLocked, decimal fromFree)

@@ -27,6 +27,9 @@ internal sealed class Order
 
     public required DateTimeOffset CreatedAt { get; init; }
 
+    /// <summary>A buy's fee is charged in the quote currency, on top of its cost (see <see cref="OrderRequest.FeeInQuote"/>).</summary>
+    public bool FeeInQuote { get; init; }
+
     public OrderStatus Status { get; set; } = OrderStatus.New;
 
     /// <summary>False for a stop order until its trigger price is reached.</summary>

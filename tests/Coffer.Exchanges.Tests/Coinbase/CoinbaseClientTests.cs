@@ -295,17 +295,32 @@ public sealed class CoinbaseClientTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task FetchTime_UpdatesTheExchangeClock()
+    public async Task FetchTime_V2TimeInWholeSeconds_ReturnsItAndSetsTheOffsetToTheMiddleOfThatSecond()
     {
         var clock = new ManualClock();
         var server = clock.GetUtcNow() + TimeSpan.FromSeconds(42);
-        using var http = new HttpClient(ScriptedHandler.Answering($"{{\"iso\":\"x\",\"epochSeconds\":\"{server.ToUnixTimeSeconds()}\",\"epochMillis\":\"{server.ToUnixTimeMilliseconds()}\"}}"));
+        var handler = ScriptedHandler.Answering("{\"data\":{\"iso\":\"ignored when epoch is given\",\"epoch\":" + server.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture) + "}}");
+        using var http = new HttpClient(handler);
         var client = CoinbaseTestSupport.Client(http, null, time: clock);
 
         var time = await client.FetchTimeAsync(default);
 
+        Assert.Equal("https://api.coinbase.com/v2/time", Assert.Single(handler.Requests).Uri.ToString());
         Assert.Equal(server, time);
-        Assert.Equal(TimeSpan.FromSeconds(42), client.Clock.Offset);
+        Assert.Equal(TimeSpan.FromSeconds(42.5), client.Clock.Offset);
+    }
+
+    [Fact]
+    public async Task FetchTime_IsoOnly_IsParsed_AndAnswerWithoutEither_IsAFormatError()
+    {
+        var clock = new ManualClock();
+        using var iso = new HttpClient(ScriptedHandler.Answering("{\"data\":{\"iso\":\"2026-12-01T12:00:10.250Z\"}}"));
+        using var empty = new HttpClient(ScriptedHandler.Answering("{\"iso\":\"2026-12-01T12:00:10Z\",\"epochMillis\":\"1\"}"));
+
+        var time = await CoinbaseTestSupport.Client(iso, null, time: clock).FetchTimeAsync(default);
+        await Assert.ThrowsAsync<FormatException>(() => CoinbaseTestSupport.Client(empty, null, time: clock).FetchTimeAsync(default));
+
+        Assert.Equal(new DateTimeOffset(2026, 12, 1, 12, 0, 10, 250, TimeSpan.Zero), time);
     }
 
     [Fact]
@@ -365,7 +380,8 @@ public sealed class CoinbaseClientTests : IAsyncLifetime
         await client.FetchBalanceAsync(default);
         var error = await Assert.ThrowsAsync<ExchangeException>(() => client.CreateOrderAsync(Limit(OrderSide.Buy, 0.01m, 50000m), default));
 
-        var jwts = handler.Requests.Select(r => r.Headers["Authorization"]["Bearer ".Length..]).ToList();
+        var jwts = handler.Requests.Where(r => r.Headers.ContainsKey("Authorization")).Select(r => r.Headers["Authorization"]["Bearer ".Length..]).ToList();
+        Assert.NotEmpty(jwts);
         Assert.NotEmpty(logs.Lines);
         var keyId = CoinbaseTestSupport.KeyName.Split('/')[^1];
         var pemBody = _pem.Split('\n')[1];

@@ -96,7 +96,8 @@ internal static class CcxtCall
             Side = side.Equals("buy", StringComparison.OrdinalIgnoreCase) ? OrderSide.Buy : OrderSide.Sell,
             Type = orderType,
             Amount = amount,
-            Price = isLimit ? price : null,
+            // A market buy's price is CCXT's "spend amount × price" (MarketOrderSize); stop-market orders take none.
+            Price = isLimit || orderType == OrderType.Market ? price : null,
             TriggerPrice = trigger ?? stopLoss ?? takeProfit,
             ClientOrderId = parameters["clientOrderId"]?.GetValue<string>(),
             Cost = CcxtMarkets.Number(parameters["cost"]),

@@ -31,6 +31,23 @@ public sealed class RequestBudgetTests
     }
 
     [Fact]
+    public async Task ObservedFullWindow_HoldsAWholeWindowFromNow_NotOnlyUntilOurOldestSpendingLeaves()
+    {
+        var clock = new ManualClock();
+        var budget = new RequestBudgets(clock).For("x", "key", "host", [Weight]);
+        await budget.AcquireAsync([new RateCost("weight", 10)], default);
+        clock.Advance(TimeSpan.FromSeconds(15));
+
+        budget.Observe("weight", 100);
+
+        // Our own spending would leave the 20 s window in 5 s; the exchange's full window holds for 20 s from now.
+        var wait = budget["weight"].TryTake(1, take: false);
+        Assert.InRange(wait, TimeSpan.FromSeconds(19.9), TimeSpan.FromSeconds(20.1));
+        clock.Advance(TimeSpan.FromSeconds(20));
+        Assert.Equal(TimeSpan.Zero, budget["weight"].TryTake(1, take: false));
+    }
+
+    [Fact]
     public async Task IpScopedRules_AreSharedByAccounts_AccountRulesAreNot()
     {
         var clock = new ManualClock();

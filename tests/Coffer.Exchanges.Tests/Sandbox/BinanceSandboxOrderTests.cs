@@ -41,38 +41,7 @@ public sealed class BinanceSandboxOrderTests
         Assert.Equal(new Balance("USDT", DepositUsdt - 100.0005m, 100.0005m, DepositUsdt), holding.ByCurrency["USDT"]);
         Assert.Equal(new Balance("BTC", DepositBtc - 0.004m, 0.004m, DepositBtc), holding.ByCurrency["BTC"]);
 
-        var open = await client.FetchOpenOrdersAsync(Btc, default);
-        var openEverywhere = await client.FetchOpenOrdersAsync(null, default);
-        Assert.Equal(placed.Select(p => p.Order.Id), open.Select(o => o.Id));
-        Assert.Equal(placed.Select(p => p.Order.Id), openEverywhere.Select(o => o.Id));
-        foreach (var (request, order) in placed)
-        {
-            AssertMatches(request, Assert.Single(open, o => o.Id == order.Id), OrderStatus.Open);
-            AssertMatches(request, await client.FetchOrderAsync(order.Id, Btc, default), OrderStatus.Open);
-            var byClientId = await client.FetchOrderByClientOrderIdAsync(request.ClientOrderId!, Btc, default);
-            Assert.Equal(order.Id, byClientId?.Id);
-        }
-
-        Assert.Null(await client.FetchOrderByClientOrderIdAsync("e2e-never-placed", Btc, default));
-
-        var first = placed[0];
-        var canceled = await client.CancelOrderAsync(first.Order.Id, Btc, default);
-        AssertMatches(first.Request, canceled, OrderStatus.Canceled);
-        Assert.Equal(placed.Skip(1).Select(p => p.Order.Id), (await client.FetchOpenOrdersAsync(Btc, default)).Select(o => o.Id));
-
-        var rest = await client.CancelAllOrdersAsync(Btc, default);
-        Assert.Equal(placed.Skip(1).Select(p => p.Order.Id), rest.Select(o => o.Id));
-        Assert.All(rest, o => Assert.Equal(OrderStatus.Canceled, o.Status));
-        Assert.Empty(await client.FetchOpenOrdersAsync(Btc, default));
-        foreach (var (request, order) in placed)
-        {
-            AssertMatches(request, await client.FetchOrderAsync(order.Id, Btc, default), OrderStatus.Canceled);
-        }
-
-        var closed = await client.FetchClosedOrdersAsync(Btc, null, null, default);
-        Assert.Equal(placed.Select(p => p.Order.Id), closed.Select(o => o.Id));
-        Assert.All(closed, o => Assert.Equal(0m, o.Filled));
-        Assert.Empty(await client.FetchMyTradesAsync(Btc, null, null, default));
+        await SandboxChecks.AssertRestingLifecycleAsync(client, Btc, placed, AssertMatches);
 
         var after = await client.FetchBalanceAsync(default);
         Assert.Equal(new Balance("USDT", DepositUsdt, 0m, DepositUsdt), after.ByCurrency["USDT"]);

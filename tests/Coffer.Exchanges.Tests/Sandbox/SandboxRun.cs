@@ -98,6 +98,13 @@ internal sealed class SandboxRun<TClient> : IAsyncDisposable
         response.EnsureSuccessStatusCode();
     }
 
+    /// <summary>Moves every price one random-walk step and replenishes each market's liquidity (thin markets fill in parts).</summary>
+    public async Task StepAsync()
+    {
+        using var response = await Control.PostAsJsonAsync("/sandbox/step", new { count = 1 });
+        response.EnsureSuccessStatusCode();
+    }
+
     public async Task SetFaultsAsync(object plan)
     {
         using var response = await Control.PostAsJsonAsync("/sandbox/faults", plan);

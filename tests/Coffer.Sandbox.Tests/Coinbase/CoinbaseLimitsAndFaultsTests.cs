@@ -109,4 +109,25 @@ public sealed class CoinbaseLimitsAndFaultsTests
         Assert.Equal(401, unsynced.Status);
         Assert.Equal(200, synced.Status);
     }
+
+    [Fact]
+    public async Task AppTime_V2Time_IsPublicWholeSecondsAndFollowsTheClockSkew()
+    {
+        await using var run = await CoinbaseRun.StartAsync();
+        run.Clock.Advance(TimeSpan.FromMilliseconds(750));
+
+        var plain = await run.Coinbase.PublicAsync("/v2/time");
+        await run.Coinbase.ControlAsync("/sandbox/faults", new { clock_skew_seconds = -3 });
+        var skewed = await run.Coinbase.PublicAsync("/v2/time");
+        await run.Coinbase.ControlAsync("/sandbox/faults", new { rate_limit = new { every = 1 } });
+        var limited = await run.Coinbase.PublicAsync("/v2/time");
+
+        // "Get Current Time" (docs.cdp.coinbase.com/coinbase-app/track-apis/time): {"data":{"iso":…,"epoch":number}}.
+        Assert.Equal(200, plain.Status);
+        Assert.Equal(SandboxRun.Start.ToUnixTimeSeconds(), plain.Body.GetProperty("data").GetProperty("epoch").GetInt64());
+        Assert.Equal("2026-03-02T12:00:00Z", plain.Body.GetProperty("data").GetProperty("iso").GetString());
+        Assert.Equal(SandboxRun.Start.ToUnixTimeSeconds() - 3, skewed.Body.GetProperty("data").GetProperty("epoch").GetInt64());
+        Assert.Equal(429, limited.Status);
+        Assert.Equal("10", limited.Header("x-ratelimit-limit"));
+    }
 }

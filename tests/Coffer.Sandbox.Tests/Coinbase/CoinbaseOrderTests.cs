@@ -36,7 +36,8 @@ public sealed class CoinbaseOrderTests
         Assert.Equal("0", order.GetProperty("filled_size").GetString());
         Assert.Equal("GOOD_UNTIL_CANCELLED", order.GetProperty("time_in_force").GetString());
         Assert.Equal(orderId, Assert.Single(open.Body.GetProperty("orders").EnumerateArray()).GetProperty("order_id").GetString());
-        Assert.Equal(5000m, held.Locked);
+        // The hold is the order's value plus the most its fee can be (BTC/USD taker 0.26%), paid in USD as Coinbase does.
+        Assert.Equal(5000m * 1.0026m, held.Locked);
         var result = Assert.Single(cancel.Body.GetProperty("results").EnumerateArray());
         Assert.True(result.GetProperty("success").GetBoolean());
         Assert.Equal(orderId, result.GetProperty("order_id").GetString());
@@ -75,6 +76,14 @@ public sealed class CoinbaseOrderTests
         Assert.Equal(Dec(record, "quantity"), Dec(fill, "size"));
         Assert.Equal(Dec(record, "price"), Dec(order, "average_filled_price"));
         Assert.Equal(Dec(record, "quote_quantity"), Dec(order, "filled_value"));
+
+        // Coinbase charges spot fees in the quote: the commission is USD, the buyer gets all 1.5 ETH and pays value + fee.
+        Assert.Equal("USD", record.GetProperty("fee_asset").GetString());
+        Assert.Equal(Math.Round(Dec(record, "quote_quantity") * 0.0026m, 8), Dec(fill, "commission"));
+        Assert.Equal(Dec(record, "fee"), Dec(order, "total_fees"));
+        Assert.Equal(Dec(record, "quote_quantity") + Dec(record, "fee"), Dec(order, "total_value_after_fees"));
+        Assert.Equal(1.5m, run.Host.State.Engine.GetBalance(account, "ETH").Free);
+        Assert.Equal(10_000m - Dec(record, "quote_quantity") - Dec(record, "fee"), run.Host.State.Engine.GetBalance(account, "USD").Free);
     }
 
     [Fact]

@@ -39,6 +39,42 @@ public sealed class EngineTests
     }
 
     [Fact]
+    public void MarketBuy_FeeInQuote_ReceivesAllTheBaseAndPaysCostPlusFeeInQuote()
+    {
+        var engine = NewEngine();
+        engine.Deposit(Alice, "USDT", 10_000m);
+        var ticker = engine.GetTicker("BTC/USDT")!;
+
+        var result = engine.Place(new OrderRequest(Alice, "BTC/USDT", OrderSide.Buy, OrderType.Market, 0.1m, FeeInQuote: true));
+
+        var fill = Assert.Single(result.Fills);
+        Assert.Equal(OrderStatus.Filled, result.Order!.Status);
+        Assert.Equal("USDT", fill.FeeAsset);
+        Assert.Equal(Math.Round(ticker.Ask * 0.1m * Btc.TakerFee, 8), fill.Fee);
+        Assert.Equal(new Balance("BTC", 0.1m, 0m), engine.GetBalance(Alice, "BTC"));
+        Assert.Equal(new Balance("USDT", 10_000m - fill.QuoteQuantity - fill.Fee, 0m), engine.GetBalance(Alice, "USDT"));
+    }
+
+    [Fact]
+    public void LimitBuy_FeeInQuote_HoldsTheTakerFeeToo_AndAQuoteSizedBuySpendsItsSizeFeesIncluded()
+    {
+        var engine = NewEngine();
+        engine.Deposit(Alice, "USDT", 10_000m);
+
+        var resting = engine.Place(new OrderRequest(Alice, "BTC/USDT", OrderSide.Buy, OrderType.Limit, 0.1m, Price: 50_000m, FeeInQuote: true));
+        var held = engine.GetBalance(Alice, "USDT");
+        engine.Cancel(Alice, resting.Order!.Id);
+        var byValue = engine.Place(new OrderRequest(Alice, "BTC/USDT", OrderSide.Buy, OrderType.Market, null, QuoteQuantity: 1_000m, FeeInQuote: true));
+
+        Assert.Equal(new Balance("USDT", 10_000m - 5_005m, 5_005m), held);
+        var fill = Assert.Single(byValue.Fills);
+        Assert.Equal(OrderStatus.Filled, byValue.Order!.Status);
+        Assert.InRange(fill.QuoteQuantity + fill.Fee, 1_000m - (fill.Price * Btc.LotStep * 1.001m), 1_000m);
+        Assert.Equal(10_000m - fill.QuoteQuantity - fill.Fee, engine.GetBalance(Alice, "USDT").Free);
+        Assert.Equal(fill.Quantity, engine.GetBalance(Alice, "BTC").Free);
+    }
+
+    [Fact]
     public void MarketSell_WithoutBalance_IsRefusedAndChangesNothing()
     {
         var engine = NewEngine();
