@@ -38,6 +38,27 @@ internal static class ExchangeApi
         CliContext context, ParseResult parseResult, Func<CofferApiClient, CancellationToken, Task<CallResult>> call, Action<JsonObject> render, CancellationToken cancellationToken) =>
         ApiCommand.RunAsync(context, parseResult, MissingToken, call, result => render(result as JsonObject ?? []), cancellationToken);
 
+    /// <summary>
+    /// A command on one connection, named by the <paramref name="reference"/> argument: finds it (see
+    /// <see cref="WithConnectionAsync"/>), then <paramref name="act"/> on it with its id, then renders the outcome.
+    /// </summary>
+    public static Task<int> RunOnConnectionAsync(
+        CliContext context,
+        ParseResult parseResult,
+        Argument<string> reference,
+        Func<CofferApiClient, JsonObject, string, CancellationToken, Task<CallResult>> act,
+        Action<JsonObject> render,
+        CancellationToken cancellationToken)
+    {
+        var format = context.Format.Get(parseResult);
+        return RunAsync(
+            context,
+            parseResult,
+            (client, ct) => WithConnectionAsync(client, parseResult.GetValue(reference)!, format, (connection, id) => act(client, connection, id, ct), ct),
+            render,
+            cancellationToken);
+    }
+
     /// <summary>The answer as the result, or as the problem — with the CLI's way to fix it where that differs from the API's.</summary>
     public static CallResult Outcome(ApiResponse response, OutputFormat format)
     {
@@ -59,29 +80,30 @@ internal static class ExchangeApi
     }
 
     /// <summary>
-    /// The connection named by <paramref name="reference"/>: its id, or its label (as <c>coffer exchange list</c> shows it).
-    /// Null with <paramref name="problem"/> set when the server refused the lookup.
+    /// Finds the connection named by <paramref name="reference"/> — its id, or its label as <c>coffer exchange list</c>
+    /// shows it — and hands it to <paramref name="then"/>; the server's problem when the lookup is refused.
     /// </summary>
-    public static async Task<(JsonObject? Connection, CallResult? Problem)> FindAsync(CofferApiClient client, string reference, OutputFormat format, CancellationToken cancellationToken)
+    public static async Task<CallResult> WithConnectionAsync(
+        CofferApiClient client, string reference, OutputFormat format, Func<JsonObject, string, Task<CallResult>> then, CancellationToken cancellationToken)
     {
         if (Guid.TryParse(reference, out var id))
         {
             var one = await client.GetAsync(Connection(id.ToString()), TokenUse.Required, cancellationToken);
-            return one.IsSuccess ? (one.Body, null) : (null, Outcome(one, format));
+            return one.IsSuccess ? await then(one.Body, Id(one.Body)) : Outcome(one, format);
         }
 
         var list = await client.GetAsync(Connections, TokenUse.Required, cancellationToken);
         if (!list.IsSuccess)
         {
-            return (null, Outcome(list, format));
+            return Outcome(list, format);
         }
 
         var items = list.Body.Array("items") ?? throw new CliException("The server's list of connections has no items; is COFFER_ADDR a Coffer server of this version?");
         var match = items.OfType<JsonObject>().FirstOrDefault(c => c.String("label") == reference)
             ?? throw new CliException($"You have no connection labelled '{reference}'. `coffer exchange list` shows your connections, their labels and ids.");
-        return (match, null);
+        return await then(match, Id(match));
     }
 
-    public static string Id(JsonObject connection) =>
+    private static string Id(JsonObject connection) =>
         connection.String("id") ?? throw new CliException("The server's answer has no connection id; is COFFER_ADDR a Coffer server of this version?");
 }

@@ -16,19 +16,13 @@ internal static class RemoveCommand
         command.SetAction((parseResult, cancellationToken) =>
         {
             var format = context.Format.Get(parseResult);
-            return ExchangeApi.RunAsync(
+            return ExchangeApi.RunOnConnectionAsync(
                 context,
                 parseResult,
-                async (client, ct) =>
+                reference,
+                async (client, connection, id, ct) =>
                 {
-                    var (connection, problem) = await ExchangeApi.FindAsync(client, parseResult.GetValue(reference)!, format, ct);
-                    if (problem is not null)
-                    {
-                        return problem;
-                    }
-
-                    var found = connection!;
-                    var what = $"the {found.String("exchange")} connection '{found.String("label")}' ({found.String("api_key")})";
+                    var what = $"the {connection.String("exchange")} connection '{connection.String("label")}' ({connection.String("api_key")})";
                     if (!parseResult.GetValue(yes))
                     {
                         if (context.Io.IsInputRedirected)
@@ -42,10 +36,9 @@ internal static class RemoveCommand
                         }
                     }
 
-                    var id = ExchangeApi.Id(found);
                     var response = await client.DeleteAsync(ExchangeApi.Connection(id), TokenUse.Required, ct);
                     return response.IsSuccess
-                        ? CallResult.Ok(new JsonObject { ["id"] = id, ["label"] = found.String("label"), ["exchange"] = found.String("exchange"), ["removed"] = true })
+                        ? CallResult.Ok(new JsonObject { ["id"] = id, ["label"] = connection.String("label"), ["exchange"] = connection.String("exchange"), ["removed"] = true })
                         : ExchangeApi.Outcome(response, format);
                 },
                 removed => context.Io.Out.WriteLine($"Removed the {removed.String("exchange")} connection '{removed.String("label")}': its secret is deleted from Coffer's vault. Delete the key on the exchange too if you no longer use it."),

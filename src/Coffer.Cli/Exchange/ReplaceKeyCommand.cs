@@ -25,26 +25,20 @@ internal static class ReplaceKeyCommand
         {
             var format = context.Format.Get(parseResult);
             var input = new KeyInput(context.Io);
-            return ExchangeApi.RunAsync(
+            return ExchangeApi.RunOnConnectionAsync(
                 context,
                 parseResult,
-                async (client, ct) =>
+                reference,
+                // Found first, so that nobody types a secret for a connection that is not there.
+                async (client, connection, id, ct) =>
                 {
-                    // Found first, so that nobody types a secret for a connection that is not there.
-                    var (connection, problem) = await ExchangeApi.FindAsync(client, parseResult.GetValue(reference)!, format, ct);
-                    if (problem is not null)
-                    {
-                        return problem;
-                    }
-
-                    var found = connection!;
                     var body = new JsonObject
                     {
                         ["api_key"] = parseResult.GetValue(apiKey)!.Trim(),
-                        ["secret"] = await input.SecretAsync(parseResult.GetValue(secretFile), found.String("exchange"), ct),
+                        ["secret"] = await input.SecretAsync(parseResult.GetValue(secretFile), connection.String("exchange"), ct),
                     };
                     var stepUp = await input.StepUpAsync(parseResult.GetValue(totp), ct);
-                    return ExchangeApi.Outcome(await client.PutAsync(ExchangeApi.Connection(ExchangeApi.Id(found)) + "/key", body, TokenUse.Required, ct, stepUp), format);
+                    return ExchangeApi.Outcome(await client.PutAsync(ExchangeApi.Connection(id) + "/key", body, TokenUse.Required, ct, stepUp), format);
                 },
                 replaced => ConnectionText.RenderOne(context.Io.OutConsole, $"Replaced the key of '{replaced.String("label")}'. The old secret was deleted from the vault; delete the old key on {replaced.String("exchange")} too.", replaced),
                 cancellationToken);

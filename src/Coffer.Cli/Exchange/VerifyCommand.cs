@@ -14,14 +14,11 @@ internal static class VerifyCommand
         command.SetAction((parseResult, cancellationToken) =>
         {
             var format = context.Format.Get(parseResult);
-            return ExchangeApi.RunAsync(
+            return ExchangeApi.RunOnConnectionAsync(
                 context,
                 parseResult,
-                async (client, ct) =>
-                {
-                    var (connection, problem) = await ExchangeApi.FindAsync(client, parseResult.GetValue(reference)!, format, ct);
-                    return problem ?? ExchangeApi.Outcome(await client.PostAsync(ExchangeApi.Connection(ExchangeApi.Id(connection!)) + "/verify", body: null, TokenUse.Required, ct), format);
-                },
+                reference,
+                async (client, _, id, ct) => ExchangeApi.Outcome(await client.PostAsync(ExchangeApi.Connection(id) + "/verify", body: null, TokenUse.Required, ct), format),
                 verified => ConnectionText.RenderOne(
                     context.Io.OutConsole,
                     verified.String("status") == "active" ? $"Verified '{verified.String("label")}' with {verified.String("exchange")}." : $"Verified '{verified.String("label")}': it is {verified.String("status")}.",

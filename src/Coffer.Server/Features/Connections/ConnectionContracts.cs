@@ -48,7 +48,7 @@ internal sealed record ConnectionView(
 
     /// <summary>Why a connection whose credential is revoked cannot be used, and the fix.</summary>
     public static string KeyRequired(ConnectionRow row) =>
-        $"The key must be re-entered: the connection's credential token was revoked (the account was frozen, or the token revoked), so Coffer no longer signs with it. Replace the key (PUT /api/v1/connections/{row.Id}/key, or `coffer exchange replace-key {row.Label}`); a new key from the exchange is safest.";
+        $"The key must be re-entered: the connection's credential token was revoked (the account was frozen, or the token revoked), so Coffer no longer signs with it. Replace the key (PUT /api/v1/connections/{row.Id}/key, or `coffer exchange replace-key {(row.Label.Any(char.IsWhiteSpace) ? $"'{row.Label}'" : row.Label)}`); a new key from the exchange is safest.";
 
     /// <summary>The first four and last four characters: enough to recognise a key, not to use it.</summary>
     public static string Mask(string apiKey) => apiKey.Length <= 12 ? new string('•', apiKey.Length) : $"{apiKey[..4]}…{apiKey[^4..]}";

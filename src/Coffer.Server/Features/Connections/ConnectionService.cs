@@ -64,12 +64,9 @@ internal sealed partial class ConnectionService(
             return badUrl;
         }
 
-        await using (var db = await factory.CreateDbContextAsync(cancellationToken))
+        if (await LabelTakenAsync(userId, label, cancellationToken))
         {
-            if (await db.Table<ConnectionRow>().AnyAsync(x => x.UserId == userId && x.Label == label, cancellationToken))
-            {
-                return Problem.Result(ProblemType.InvalidArgument, $"You already have a connection labelled '{label}'. Choose another label, or remove that connection first.");
-            }
+            return LabelTaken(label);
         }
 
         var root = await TraderRootAsync(userId, cancellationToken);
@@ -102,20 +99,35 @@ internal sealed partial class ConnectionService(
             VerifiedAt = now,
         };
         Record(row, staged.Permissions);
-        var credential = await KeepAsync(
-            staged,
-            root,
-            CredentialRequest(info, label, staged),
-            accessor => new AuditEntry("connection.create", AuditOutcome.Success) { Actor = actor, UserId = userId, Target = accessor }
-                .With("exchange", info.Id).With("label", label).With("base_url", baseUri.ToString()).WithSensitive("api_key", apiKey)
-                .With("can_trade", staged.Permissions.CanTrade),
-            async (db, accessor) =>
+        IssuedToken? credential;
+        try
+        {
+            credential = await KeepAsync(
+                staged,
+                root,
+                CredentialRequest(info, label, staged),
+                accessor => new AuditEntry("connection.create", AuditOutcome.Success) { Actor = actor, UserId = userId, Target = accessor }
+                    .With("exchange", info.Id).With("label", label).With("base_url", baseUri.ToString()).WithSensitive("api_key", apiKey)
+                    .With("can_trade", staged.Permissions.CanTrade),
+                async (db, accessor) =>
+                {
+                    row.CredentialAccessor = accessor;
+                    db.Add(row);
+                    await db.SaveChangesAsync(cancellationToken);
+                },
+                cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Another connect with the same label won the race (the unique index said so); this one kept nothing.
+            if (await LabelTakenAsync(userId, label, CancellationToken.None))
             {
-                row.CredentialAccessor = accessor;
-                db.Add(row);
-                await db.SaveChangesAsync(cancellationToken);
-            },
-            cancellationToken);
+                return LabelTaken(label);
+            }
+
+            throw;
+        }
+
         if (credential is null)
         {
             return SupersededProblem();
@@ -374,6 +386,15 @@ internal sealed partial class ConnectionService(
         var row = accessor is null ? null : await db.Tokens.AsNoTracking().SingleOrDefaultAsync(x => x.Accessor == accessor && x.Kind == "trader", cancellationToken);
         return row is null || !TokenInfo.From(row).IsActiveAt(time.GetUtcNow()) ? null : TokenInfo.From(row);
     }
+
+    private async Task<bool> LabelTakenAsync(Guid userId, string label, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return await db.Table<ConnectionRow>().AnyAsync(x => x.UserId == userId && x.Label == label, cancellationToken);
+    }
+
+    private static ProblemHttpResult LabelTaken(string label) =>
+        Problem.Result(ProblemType.InvalidArgument, $"You already have a connection labelled '{label}'. Choose another label, or remove that connection first.");
 
     private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max];
 
