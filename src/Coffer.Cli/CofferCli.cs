@@ -27,6 +27,7 @@ internal static class CofferCli
             MigrateCommand.Create(context),
             OperatorCommand.Create(context),
             Tokens.TokenCommand.Create(context),
+            Exchange.ExchangeCommand.Create(context),
             AuditCommand.Create(context),
             LoginCommand.Create(context),
             Sandbox.SandboxCommand.Create(context),

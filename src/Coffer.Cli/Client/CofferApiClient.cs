@@ -56,8 +56,16 @@ internal sealed class CofferApiClient : IDisposable
     public Task<ApiResponse> GetAsync(string path, TokenUse tokenUse, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Get, path, body: null, tokenUse, cancellationToken);
 
-    public Task<ApiResponse> PostAsync(string path, JsonObject? body, TokenUse tokenUse, CancellationToken cancellationToken) =>
-        SendAsync(HttpMethod.Post, path, body, tokenUse, cancellationToken);
+    /// <param name="stepUp">The <c>Coffer-Step-Up</c> proof of a sensitive action, e.g. <c>totp=123456</c>.</param>
+    public Task<ApiResponse> PostAsync(string path, JsonObject? body, TokenUse tokenUse, CancellationToken cancellationToken, string? stepUp = null) =>
+        SendAsync(HttpMethod.Post, path, body, tokenUse, cancellationToken, stepUp);
+
+    /// <param name="stepUp">The <c>Coffer-Step-Up</c> proof of a sensitive action, e.g. <c>totp=123456</c>.</param>
+    public Task<ApiResponse> PutAsync(string path, JsonObject body, TokenUse tokenUse, CancellationToken cancellationToken, string? stepUp = null) =>
+        SendAsync(HttpMethod.Put, path, body, tokenUse, cancellationToken, stepUp);
+
+    public Task<ApiResponse> DeleteAsync(string path, TokenUse tokenUse, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Delete, path, body: null, tokenUse, cancellationToken);
 
     /// <summary>
     /// A GET whose successful body is handed to <paramref name="consume"/> as it arrives instead of being buffered (for
@@ -112,13 +120,18 @@ internal sealed class CofferApiClient : IDisposable
         _trust?.Dispose();
     }
 
-    private async Task<ApiResponse> SendAsync(HttpMethod method, string path, JsonObject? body, TokenUse tokenUse, CancellationToken cancellationToken)
+    private async Task<ApiResponse> SendAsync(HttpMethod method, string path, JsonObject? body, TokenUse tokenUse, CancellationToken cancellationToken, string? stepUp = null)
     {
         using var request = new HttpRequestMessage(method, path);
         var token = TokenFor(tokenUse);
         if (token is not null)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        if (stepUp is not null)
+        {
+            request.Headers.Add(Coffer.Server.Features.Identity.StepUp.Header, stepUp);
         }
 
         if (body is not null)

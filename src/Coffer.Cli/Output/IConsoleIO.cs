@@ -24,4 +24,7 @@ internal interface IConsoleIO
 
     /// <summary>Asks for a secret on the terminal without echoing it.</summary>
     Task<string> ReadSecretAsync(string prompt, CancellationToken cancellationToken);
+
+    /// <summary>Asks a yes/no question on the terminal; no unless the answer is yes.</summary>
+    Task<bool> ConfirmAsync(string prompt, CancellationToken cancellationToken);
 }

@@ -30,6 +30,9 @@ internal sealed class SystemConsoleIO : IConsoleIO
     public Task<string> ReadSecretAsync(string prompt, CancellationToken cancellationToken) =>
         ErrorConsole.PromptAsync(new TextPrompt<string>(prompt).Secret(), cancellationToken);
 
+    public Task<bool> ConfirmAsync(string prompt, CancellationToken cancellationToken) =>
+        ErrorConsole.PromptAsync(new ConfirmationPrompt(prompt) { DefaultValue = false }, cancellationToken);
+
     private static IAnsiConsole Create(TextWriter writer, bool redirected)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer) });

@@ -31,7 +31,7 @@ internal static class ListCommand
         return command;
     }
 
-    private static async Task<TokenCallResult> ListAsync(CofferApiClient client, bool includeRevoked, CancellationToken cancellationToken)
+    private static async Task<CallResult> ListAsync(CofferApiClient client, bool includeRevoked, CancellationToken cancellationToken)
     {
         var tokens = new JsonArray();
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -47,7 +47,7 @@ internal static class ListCommand
             var page = await client.GetAsync(path, TokenUse.Required, cancellationToken);
             if (!page.IsSuccess)
             {
-                return TokenCallResult.Failed(page);
+                return CallResult.Failed(page);
             }
 
             foreach (var item in TokenApi.Items(page, "list"))
@@ -58,7 +58,7 @@ internal static class ListCommand
             after = page.Body.String("next");
             if (after is null)
             {
-                return TokenCallResult.Ok(tokens);
+                return CallResult.Ok(tokens);
             }
 
             // A cursor handed out twice would page forever; the server's cursors only move forward.

@@ -38,7 +38,7 @@ internal static class LogCommand
         return command;
     }
 
-    private static async Task<TokenCallResult> LogAsync(CofferApiClient client, string target, int wanted, CancellationToken cancellationToken)
+    private static async Task<CallResult> LogAsync(CofferApiClient client, string target, int wanted, CancellationToken cancellationToken)
     {
         var accessor = target;
         if (target == TokenPaths.SelfName)
@@ -47,7 +47,7 @@ internal static class LogCommand
             var self = await client.GetAsync(TokenPaths.Self, TokenUse.Required, cancellationToken);
             if (!self.IsSuccess)
             {
-                return TokenCallResult.Failed(self);
+                return CallResult.Failed(self);
             }
 
             accessor = self.Body.String("accessor")
@@ -67,7 +67,7 @@ internal static class LogCommand
             var page = await client.GetAsync(path, TokenUse.Required, cancellationToken);
             if (!page.IsSuccess)
             {
-                return TokenCallResult.Failed(page);
+                return CallResult.Failed(page);
             }
 
             foreach (var item in TokenApi.Items(page, "log"))
@@ -86,6 +86,6 @@ internal static class LogCommand
             before = next;
         }
 
-        return TokenCallResult.Ok(entries);
+        return CallResult.Ok(entries);
     }
 }

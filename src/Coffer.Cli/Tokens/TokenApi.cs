@@ -5,72 +5,30 @@ using Coffer.Cli.Output;
 
 namespace Coffer.Cli.Tokens;
 
-/// <summary>What a token command got from the server: the result to render, or the problem that stopped it.</summary>
-internal sealed record TokenCallResult(JsonNode? Result, JsonObject? Problem)
-{
-    public static TokenCallResult Ok(JsonNode result) => new(result, null);
-
-    public static TokenCallResult Failed(ApiResponse response) => new(null, response.Body);
-}
-
-/// <summary>
-/// Like <see cref="ApiCommand"/>, for commands that may make several requests (pages) and print a JSON array: resolve the
-/// settings, insist on <c>COFFER_TOKEN</c> before anything is sent, call, render the result or the problem.
-/// </summary>
+/// <summary>The shape of <c>coffer token</c> commands: <see cref="ApiCommand"/> with COFFER_TOKEN required, and the helpers they share.</summary>
 internal static class TokenApi
 {
-    public static async Task<int> RunAsync(
+    public static Task<int> RunAsync(
         CliContext context,
         ParseResult parseResult,
-        Func<CofferApiClient, CancellationToken, Task<TokenCallResult>> call,
+        Func<CofferApiClient, CancellationToken, Task<CallResult>> call,
         Action<JsonNode> renderTable,
-        CancellationToken cancellationToken)
-    {
-        var format = context.Format.Get(parseResult);
-        try
-        {
-            var settings = ClientSettings.Resolve(
-                parseResult.GetValue(context.Client.Address),
-                parseResult.GetValue(context.Client.CaCertificate),
-                context.Environment);
-            if (settings.Token is null)
-            {
-                throw new CliException(
-                    "COFFER_TOKEN is not set. `coffer token` commands act as the token in COFFER_TOKEN (`token create` makes a child of it), "
-                    + "so set it to a token with the tokens:read or tokens:write scope, without leaving it in shell history, "
-                    + "e.g. `read -rs COFFER_TOKEN && export COFFER_TOKEN`.");
-            }
-
-            using var client = CofferApiClient.Create(settings, context.Handler);
-            var outcome = await call(client, cancellationToken);
-            if (outcome.Problem is { } problem)
-            {
-                return ErrorOutput.Problem(context.Io, format, problem);
-            }
-
-            var result = outcome.Result ?? new JsonObject();
-            if (format == OutputFormat.Json)
-            {
-                JsonOutput.Write(context.Io.Out, result);
-            }
-            else
-            {
-                renderTable(result);
-            }
-
-            return ExitCodes.Ok;
-        }
-        catch (CliException ex)
-        {
-            return ErrorOutput.Failure(context.Io, ex.Message);
-        }
-    }
+        CancellationToken cancellationToken) =>
+        ApiCommand.RunAsync(
+            context,
+            parseResult,
+            "COFFER_TOKEN is not set. `coffer token` commands act as the token in COFFER_TOKEN (`token create` makes a child of it), "
+                + "so set it to a token with the tokens:read or tokens:write scope, without leaving it in shell history, "
+                + "e.g. `read -rs COFFER_TOKEN && export COFFER_TOKEN`.",
+            call,
+            renderTable,
+            cancellationToken);
 
     /// <summary>One request whose answer is shown as it is.</summary>
-    public static async Task<TokenCallResult> SingleAsync(Task<ApiResponse> request)
+    public static async Task<CallResult> SingleAsync(Task<ApiResponse> request)
     {
         var response = await request;
-        return response.IsSuccess ? TokenCallResult.Ok(response.Body) : TokenCallResult.Failed(response);
+        return response.IsSuccess ? CallResult.Ok(response.Body) : CallResult.Failed(response);
     }
 
     /// <summary>The <c>items</c> array of a page; an answer without one is not from a Coffer server this CLI understands.</summary>

@@ -8,15 +8,19 @@ internal sealed class TestConsole : IConsoleIO, IDisposable
 {
     private readonly StringWriter _out = new();
     private readonly StringWriter _error = new();
-    private readonly string? _secret;
+    private readonly Queue<string> _secrets;
+    private readonly bool? _confirm;
 
     /// <param name="stdin">Text on a redirected stdin; null means stdin is a terminal.</param>
     /// <param name="secret">What the user types at a hidden prompt; null fails the test if a prompt is shown.</param>
-    public TestConsole(string? stdin = null, string? secret = null)
+    /// <param name="confirm">The answer to a yes/no question; null fails the test if one is asked.</param>
+    /// <param name="secrets">What the user types at further hidden prompts, in order, after <paramref name="secret"/>; the last is repeated.</param>
+    public TestConsole(string? stdin = null, string? secret = null, bool? confirm = null, params string[] secrets)
     {
         IsInputRedirected = stdin is not null;
         In = new StringReader(stdin ?? string.Empty);
-        _secret = secret;
+        _secrets = new Queue<string>(secret is null ? secrets : [secret, .. secrets]);
+        _confirm = confirm;
         OutConsole = Create(_out);
         ErrorConsole = Create(_error);
     }
@@ -35,6 +39,9 @@ internal sealed class TestConsole : IConsoleIO, IDisposable
 
     public int PromptCount { get; private set; }
 
+    /// <summary>The prompts shown, in order.</summary>
+    public List<string> Prompts { get; } = [];
+
     public string Stdout => _out.ToString();
 
     public string Stderr => _error.ToString();
@@ -42,7 +49,17 @@ internal sealed class TestConsole : IConsoleIO, IDisposable
     public Task<string> ReadSecretAsync(string prompt, CancellationToken cancellationToken)
     {
         PromptCount++;
-        return Task.FromResult(_secret ?? throw new InvalidOperationException($"Unexpected prompt: {prompt}"));
+        Prompts.Add(prompt);
+        // The last answer stands for every prompt after it, as the single scripted secret always did.
+        var typed = _secrets.Count > 1 ? _secrets.Dequeue() : _secrets.Count == 1 ? _secrets.Peek() : throw new InvalidOperationException($"Unexpected prompt: {prompt}");
+        return Task.FromResult(typed);
+    }
+
+    public Task<bool> ConfirmAsync(string prompt, CancellationToken cancellationToken)
+    {
+        PromptCount++;
+        Prompts.Add(prompt);
+        return Task.FromResult(_confirm ?? throw new InvalidOperationException($"Unexpected question: {prompt}"));
     }
 
     public void Dispose()

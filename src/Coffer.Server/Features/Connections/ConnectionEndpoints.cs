@@ -10,7 +10,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Coffer.Server.Features.Connections;
 
-/// <summary><c>/api/v1/connections</c>: a user's exchange accounts (DESIGN §5). Adding one needs step-up.</summary>
+/// <summary><c>/api/v1/connections</c>: a user's exchange accounts (DESIGN §5). Adding one, or replacing its key, needs step-up.</summary>
 internal static class ConnectionEndpoints
 {
     public const string ReadPolicy = "exchanges:read";
@@ -31,8 +31,10 @@ internal static class ConnectionEndpoints
             sp.GetRequiredService<INonceStore>(),
             sp.GetRequiredService<ILoggerFactory>(),
             sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<CredentialJournal>();
         services.AddSingleton<ConnectionService>();
         services.AddHostedService<ConnectionRecheck>();
+        services.AddHostedService<ConnectionSweep>();
         return services;
     }
 
@@ -47,6 +49,7 @@ internal static class ConnectionEndpoints
         group.MapGet(string.Empty, List).RequireAuthorization(ReadPolicy);
         group.MapGet("/{id:guid}", Get).RequireAuthorization(ReadPolicy);
         group.MapPost("/{id:guid}/verify", Verify).RequireAuthorization(WritePolicy);
+        group.MapPut("/{id:guid}/key", ReplaceKey).RequireAuthorization(WritePolicy).RequireStepUp();
         group.MapDelete("/{id:guid}", Remove).RequireAuthorization(WritePolicy);
         return app;
     }
@@ -62,6 +65,9 @@ internal static class ConnectionEndpoints
 
     internal static Task<Results<Ok<ConnectionView>, ProblemHttpResult>> Verify(Guid id, HttpContext http, ConnectionService connections, CancellationToken cancellationToken) =>
         connections.VerifyAsync(UserId(http.User), id, cancellationToken);
+
+    internal static Task<Results<Ok<ConnectionView>, ProblemHttpResult>> ReplaceKey(Guid id, ReplaceKeyRequest request, HttpContext http, ConnectionService connections, CancellationToken cancellationToken) =>
+        connections.ReplaceKeyAsync(UserId(http.User), Accessor(http.User), id, request, cancellationToken);
 
     internal static async Task<Results<NoContent, ProblemHttpResult>> Remove(Guid id, HttpContext http, ConnectionService connections, CancellationToken cancellationToken) =>
         await connections.RemoveAsync(UserId(http.User), Accessor(http.User), id, cancellationToken) ? TypedResults.NoContent() : Problem.Result(ProblemType.NotFound, "No such connection.");

@@ -10,5 +10,7 @@ internal sealed partial record ProblemType
     public static readonly ProblemType ExchangePermissionDenied = new("exchange-permission-denied", 422, "The API key lacks a permission Coffer needs.");
     public static readonly ProblemType ExchangeUnavailable = new("exchange-unavailable", 502, "The exchange could not be reached or did not answer.");
     public static readonly ProblemType ExchangeRateLimited = new("exchange-rate-limited", 429, "The exchange's request budget is used up for now.");
+    public static readonly ProblemType ExchangeKeyOtherAccount = new("exchange-key-other-account", 422, "The new API key belongs to another exchange account.");
+    public static readonly ProblemType ConnectionConflict = new("connection-conflict", 409, "The exchange connection changed while the request was handled.");
     public static readonly ProblemType ConnectionLocked = new("connection-locked", 409, "The exchange connection is locked.");
 }

@@ -30,6 +30,7 @@ internal sealed partial class ConnectionService(
     ServerSettings settings,
     AuditLog audit,
     INotifier notifier,
+    CredentialJournal journal,
     TimeProvider time,
     ILogger<ConnectionService> logger)
 {
@@ -42,118 +43,104 @@ internal sealed partial class ConnectionService(
     /// <summary>Verifies the key, refuses one that can move funds, and stores it. <paramref name="actor"/> is the calling token's accessor.</summary>
     public async Task<Results<Created<ConnectionView>, ProblemHttpResult>> ConnectAsync(Guid userId, string actor, ConnectRequest request, CancellationToken cancellationToken)
     {
-        if (Validate(request) is { } invalid)
+        if (ExchangeCatalog.Find(request.Exchange) is not { } info)
+        {
+            return Problem.Result(ProblemType.UnknownExchange, $"exchange must be one of {string.Join(", ", ExchangeCatalog.All.Select(x => x.Id))}.");
+        }
+
+        if (request.Label is { } given && (given.Trim().Length is 0 or > MaxLabel || given.Any(char.IsControl)))
+        {
+            return Problem.Result(ProblemType.InvalidArgument, $"label must be 1 to {MaxLabel} printable characters.");
+        }
+
+        if (ValidateKey(request.ApiKey, request.Secret) is { } invalid)
         {
             return invalid;
         }
 
-        var info = ExchangeCatalog.Find(request.Exchange)!;
         var label = string.IsNullOrWhiteSpace(request.Label) ? info.Name : request.Label.Trim();
         if (BaseUri(request.BaseUrl, info, out var baseUri) is { } badUrl)
         {
             return badUrl;
         }
 
-        await using (var db = await factory.CreateDbContextAsync(cancellationToken))
+        if (await LabelTakenAsync(userId, label, cancellationToken))
         {
-            if (await db.Table<ConnectionRow>().AnyAsync(x => x.UserId == userId && x.Label == label, cancellationToken))
-            {
-                return Problem.Result(ProblemType.InvalidArgument, $"You already have a connection labelled '{label}'. Choose another label, or remove that connection first.");
-            }
+            return LabelTaken(label);
         }
 
         var root = await TraderRootAsync(userId, cancellationToken);
         if (root is null)
         {
-            return Problem.Result(ProblemType.AccountFrozen, "Your trader token is revoked (the account is frozen). Unfreeze the account first.");
+            return FrozenProblem();
         }
 
         var apiKey = request.ApiKey!.Trim();
-        var secretId = Guid.NewGuid();
-        await vault.StoreSecretAsync(userId, secretId, Encoding.UTF8.GetBytes(request.Secret!.Trim()), cancellationToken);
-        var keep = false;
+        var (staged, refused) = await StageAsync(userId, actor, info, baseUri, apiKey, request.Secret!, root, cancellationToken);
+        if (staged is null)
+        {
+            return refused!;
+        }
+
+        var now = time.GetUtcNow();
+        var row = new ConnectionRow
+        {
+            Id = Guid.NewGuid(),
+            UserId = userId,
+            Exchange = info.Id,
+            Label = label,
+            ApiKey = apiKey,
+            SecretId = staged.SecretId,
+            CredentialAccessor = string.Empty,
+            BaseUrl = request.BaseUrl is null ? null : baseUri.ToString(),
+            Status = ConnectionRow.Active,
+            ReportedPermissions = string.Empty,
+            CreatedAt = now,
+            VerifiedAt = now,
+        };
+        Record(row, staged.Permissions);
+        IssuedToken? credential;
         try
         {
-            var client = Client(info, baseUri, apiKey, new CredentialHandle(userId, secretId));
-            var (permissions, refused) = await VerifyAsync(info, client, cancellationToken);
-            if (refused is not null)
-            {
-                return refused;
-            }
-
-            if (permissions!.CanMoveFunds)
-            {
-                await audit.AppendAsync(
-                    new AuditEntry("connection.refused", AuditOutcome.Denied) { Actor = actor, UserId = userId }
-                        .With("exchange", info.Id).With("reason", "key can withdraw or transfer").WithSensitive("api_key", apiKey),
-                    cancellationToken);
-                return Problem.Result(ProblemType.ExchangeKeyCanWithdraw, WithdrawFix(info, permissions));
-            }
-
-            var scopes = CredentialScopes.Where(root.Scopes.Contains).Where(s => permissions.CanTrade || s != Scopes.OrdersWrite).ToList();
-            if (scopes.Count == 0)
-            {
-                return Problem.Result(ProblemType.Forbidden, "Your trader token holds none of exchanges:read, portfolio:read, orders:read, orders:write; an admin must widen it.");
-            }
-
-            var now = time.GetUtcNow();
-            var credential = await tree.CreateChildAsync(
+            credential = await KeepAsync(
+                staged,
                 root,
-                new TokenRequest("credential", scopes, DisplayName: Truncate($"{info.Name}: {label}", TokenTree.MaxDisplayName)),
-                cancellationToken,
+                CredentialRequest(info, label, staged),
                 accessor => new AuditEntry("connection.create", AuditOutcome.Success) { Actor = actor, UserId = userId, Target = accessor }
                     .With("exchange", info.Id).With("label", label).With("base_url", baseUri.ToString()).WithSensitive("api_key", apiKey)
-                    .With("can_trade", permissions.CanTrade));
-            var row = new ConnectionRow
-            {
-                Id = Guid.NewGuid(),
-                UserId = userId,
-                Exchange = info.Id,
-                Label = label,
-                ApiKey = apiKey,
-                SecretId = secretId,
-                CredentialAccessor = credential.Accessor,
-                BaseUrl = request.BaseUrl is null ? null : baseUri.ToString(),
-                Status = ConnectionRow.Active,
-                CanRead = permissions.CanRead,
-                CanTrade = permissions.CanTrade,
-                CanWithdraw = permissions.CanWithdraw,
-                CanTransfer = permissions.CanTransfer,
-                IpRestricted = permissions.IpRestricted,
-                ReportedPermissions = string.Join(' ', permissions.Reported),
-                CreatedAt = now,
-                VerifiedAt = now,
-            };
-
-            try
-            {
-                await using var db = await factory.CreateDbContextAsync(cancellationToken);
-                db.Add(row);
-                await db.SaveChangesAsync(cancellationToken);
-            }
-            catch
-            {
-                await tree.RevokeAsync(credential.Accessor, CancellationToken.None);
-                throw;
-            }
-
-            keep = true;
-            await notifier.NotifyAsync(
-                userId,
-                NotificationKind.CredentialAdded,
-                $"{info.Name} connected to Coffer",
-                $"The API key {ConnectionView.Mask(apiKey)} ('{label}') was verified and stored. It can {(permissions.CanTrade ? "read and trade" : "only read")}; it cannot withdraw or transfer.",
-                new Dictionary<string, string> { ["exchange"] = info.Id, ["label"] = label, ["credential"] = credential.Accessor },
+                    .With("can_trade", staged.Permissions.CanTrade),
+                async (db, accessor) =>
+                {
+                    row.CredentialAccessor = accessor;
+                    db.Add(row);
+                    await db.SaveChangesAsync(cancellationToken);
+                },
                 cancellationToken);
-            return TypedResults.Created($"/api/v1/connections/{row.Id}", ConnectionView.From(row, settings.EgressAddress));
         }
-        finally
+        catch (DbUpdateException)
         {
-            if (!keep)
+            // Another connect with the same label won the race (the unique index said so); this one kept nothing.
+            if (await LabelTakenAsync(userId, label, CancellationToken.None))
             {
-                await vault.DeleteSecretAsync(userId, secretId, CancellationToken.None);
+                return LabelTaken(label);
             }
+
+            throw;
         }
+
+        if (credential is null)
+        {
+            return SupersededProblem();
+        }
+
+        await notifier.NotifyAsync(
+            userId,
+            NotificationKind.CredentialAdded,
+            $"{info.Name} connected to Coffer",
+            $"The API key {ConnectionView.Mask(apiKey)} ('{label}') was verified and stored. It can {(staged.Permissions.CanTrade ? "read and trade" : "only read")}; it cannot withdraw or transfer.",
+            new Dictionary<string, string> { ["exchange"] = info.Id, ["label"] = label, ["credential"] = credential.Accessor },
+            cancellationToken);
+        return TypedResults.Created($"/api/v1/connections/{row.Id}", ConnectionView.From(row, settings.EgressAddress, credentialLive: true));
     }
 
     /// <summary>Asks the exchange again what the key may do; a key that can now move funds, or trade where it could not, is locked.</summary>
@@ -166,9 +153,9 @@ internal sealed partial class ConnectionService(
             return Problem.Result(ProblemType.NotFound, "No such connection.");
         }
 
-        if (await LiveCredentialAsync(row, cancellationToken) is not null)
+        if (!await IsCredentialLiveAsync(row, cancellationToken))
         {
-            return Problem.Result(ProblemType.ConnectionLocked, "The connection's credential is revoked (the account was frozen or the token revoked). Remove the connection and connect the key again.");
+            return Problem.Result(ProblemType.ConnectionLocked, ConnectionView.KeyRequired(row));
         }
 
         var info = ExchangeCatalog.Find(row.Exchange)!;
@@ -180,7 +167,7 @@ internal sealed partial class ConnectionService(
         }
 
         await ApplyAsync(db, row, permissions!, cancellationToken);
-        return TypedResults.Ok(ConnectionView.From(row, settings.EgressAddress));
+        return TypedResults.Ok(ConnectionView.From(row, settings.EgressAddress, credentialLive: true));
     }
 
     /// <summary>
@@ -219,13 +206,7 @@ internal sealed partial class ConnectionService(
     internal async Task ApplyAsync(CofferDb db, ConnectionRow row, KeyPermissions permissions, CancellationToken cancellationToken)
     {
         var grown = (permissions.CanMoveFunds && !(row.CanWithdraw || row.CanTransfer)) || (permissions.CanTrade && !row.CanTrade);
-        row.CanRead = permissions.CanRead;
-        row.CanTrade = permissions.CanTrade;
-        row.CanWithdraw = permissions.CanWithdraw;
-        row.CanTransfer = permissions.CanTransfer;
-        row.IpRestricted = permissions.IpRestricted;
-        row.ReportedPermissions = string.Join(' ', permissions.Reported);
-        row.VerifiedAt = time.GetUtcNow();
+        Record(row, permissions);
         if (grown && row.Status == ConnectionRow.Active)
         {
             row.Status = ConnectionRow.Locked;
@@ -290,18 +271,23 @@ internal sealed partial class ConnectionService(
         return true;
     }
 
+    /// <summary>The user's connections; one whose credential token is no longer live shows as needing its key re-entered.</summary>
     public async Task<IReadOnlyList<ConnectionView>> ListAsync(Guid userId, CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var rows = await db.Table<ConnectionRow>().AsNoTracking().Where(x => x.UserId == userId).ToListAsync(cancellationToken);
-        return [.. rows.OrderBy(x => x.CreatedAt).Select(x => ConnectionView.From(x, settings.EgressAddress))];
+        var accessors = rows.Select(x => x.CredentialAccessor).ToList();
+        var now = time.GetUtcNow();
+        var live = (await db.Tokens.AsNoTracking().Where(t => accessors.Contains(t.Accessor)).ToListAsync(cancellationToken))
+            .Where(t => TokenInfo.From(t).IsActiveAt(now)).Select(t => t.Accessor).ToHashSet(StringComparer.Ordinal);
+        return [.. rows.OrderBy(x => x.CreatedAt).Select(x => ConnectionView.From(x, settings.EgressAddress, live.Contains(x.CredentialAccessor)))];
     }
 
     public async Task<ConnectionView?> GetAsync(Guid userId, Guid id, CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var row = await db.Table<ConnectionRow>().AsNoTracking().SingleOrDefaultAsync(x => x.Id == id && x.UserId == userId, cancellationToken);
-        return row is null ? null : ConnectionView.From(row, settings.EgressAddress);
+        return row is null ? null : ConnectionView.From(row, settings.EgressAddress, await IsCredentialLiveAsync(row, cancellationToken));
     }
 
     /// <summary>
@@ -310,7 +296,7 @@ internal sealed partial class ConnectionService(
     /// </summary>
     public async Task<IExchangeClient?> ClientForAsync(ConnectionRow row, CancellationToken cancellationToken)
     {
-        if (row.Status != ConnectionRow.Active || await LiveCredentialAsync(row, cancellationToken) is not null)
+        if (row.Status != ConnectionRow.Active || !await IsCredentialLiveAsync(row, cancellationToken))
         {
             return null;
         }
@@ -319,11 +305,9 @@ internal sealed partial class ConnectionService(
         return Client(info, row.BaseUrl is null ? info.DefaultBaseUri : new Uri(row.BaseUrl), row.ApiKey, new CredentialHandle(row.UserId, row.SecretId));
     }
 
-    /// <summary>Null when the credential token is live; otherwise why not.</summary>
-    private async Task<string?> LiveCredentialAsync(ConnectionRow row, CancellationToken cancellationToken) =>
-        await tokens.FindByAccessorAsync(row.CredentialAccessor, cancellationToken) is { } token && token.IsActiveAt(time.GetUtcNow())
-            ? null
-            : "revoked";
+    /// <summary>Whether the connection's credential token is live: a freeze or a revocation ends it, and only a new key brings it back.</summary>
+    private async Task<bool> IsCredentialLiveAsync(ConnectionRow row, CancellationToken cancellationToken) =>
+        await tokens.FindByAccessorAsync(row.CredentialAccessor, cancellationToken) is { } token && token.IsActiveAt(time.GetUtcNow());
 
     private IExchangeClient Client(ExchangeInfo info, Uri baseUri, string apiKey, CredentialHandle handle) =>
         info.Create(new ExchangeConnection(info.Id, baseUri, new ExchangeCredentials(apiKey, new VaultRequestSigner(vault, handle))), connectors);
@@ -382,34 +366,35 @@ internal sealed partial class ConnectionService(
         return null;
     }
 
-    private static ProblemHttpResult? Validate(ConnectRequest request)
+    private static ProblemHttpResult? ValidateKey(string? apiKey, string? secret)
     {
-        if (ExchangeCatalog.Find(request.Exchange) is null)
-        {
-            return Problem.Result(ProblemType.UnknownExchange, $"exchange must be one of {string.Join(", ", ExchangeCatalog.All.Select(x => x.Id))}.");
-        }
-
-        if (request.Label is { } label && (label.Trim().Length is 0 or > MaxLabel || label.Any(char.IsControl)))
-        {
-            return Problem.Result(ProblemType.InvalidArgument, $"label must be 1 to {MaxLabel} printable characters.");
-        }
-
-        if (request.ApiKey is not { } key || key.Trim().Length is 0 or > MaxApiKey || key.Trim().Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        if (apiKey is not { } key || key.Trim().Length is 0 or > MaxApiKey || key.Trim().Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
         {
             return Problem.Result(ProblemType.InvalidArgument, $"api_key is required: the key id from the exchange's API-key page, without spaces (at most {MaxApiKey} characters).");
         }
 
-        return request.Secret is not { } secret || secret.Trim().Length == 0 || Encoding.UTF8.GetByteCount(secret) > CofferVault.MaxSecretBytes
+        return secret is null || secret.Trim().Length == 0 || Encoding.UTF8.GetByteCount(secret) > CofferVault.MaxSecretBytes
             ? Problem.Result(ProblemType.InvalidArgument, "secret is required (at most 8 KiB). It is stored in the vault and never shown again.")
             : null;
     }
 
+    /// <summary>The user's current root (the one their sessions hang from, as recorded on the user); null when it is revoked (frozen).</summary>
     private async Task<TokenInfo?> TraderRootAsync(Guid userId, CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var row = await db.Tokens.AsNoTracking().FirstOrDefaultAsync(x => x.UserId == userId && x.Kind == "trader" && x.RevokedAt == null, cancellationToken);
-        return row is null ? null : TokenInfo.From(row);
+        var accessor = await db.Users.Where(u => u.Id == userId).Select(u => u.RootAccessor).SingleOrDefaultAsync(cancellationToken);
+        var row = accessor is null ? null : await db.Tokens.AsNoTracking().SingleOrDefaultAsync(x => x.Accessor == accessor && x.Kind == "trader", cancellationToken);
+        return row is null || !TokenInfo.From(row).IsActiveAt(time.GetUtcNow()) ? null : TokenInfo.From(row);
     }
+
+    private async Task<bool> LabelTakenAsync(Guid userId, string label, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return await db.Table<ConnectionRow>().AnyAsync(x => x.UserId == userId && x.Label == label, cancellationToken);
+    }
+
+    private static ProblemHttpResult LabelTaken(string label) =>
+        Problem.Result(ProblemType.InvalidArgument, $"You already have a connection labelled '{label}'. Choose another label, or remove that connection first.");
 
     private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max];
 

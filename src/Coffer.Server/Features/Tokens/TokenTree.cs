@@ -43,9 +43,16 @@ internal sealed class TokenTree(IDbContextFactory<CofferDb> factory, TokenStore 
 
     /// <summary>
     /// Creates a child of <paramref name="parent"/>, refusing anything wider than the parent. With <paramref name="record"/>
-    /// (given the new accessor) the creation and its audit record commit together, or neither does (DESIGN §1.3).
+    /// (given the new accessor) the creation and its audit record commit together, or neither does (DESIGN §1.3);
+    /// <paramref name="alsoInTransaction"/> (given the same) writes what must commit with them, e.g. the row that holds
+    /// the new token. Whatever either throws rolls the token back.
     /// </summary>
-    public async Task<IssuedToken> CreateChildAsync(TokenInfo parent, TokenRequest request, CancellationToken cancellationToken, Func<string, Audit.AuditEntry>? record = null)
+    public async Task<IssuedToken> CreateChildAsync(
+        TokenInfo parent,
+        TokenRequest request,
+        CancellationToken cancellationToken,
+        Func<string, Audit.AuditEntry>? record = null,
+        Func<CofferDb, string, Task>? alsoInTransaction = null)
     {
         var now = time.GetUtcNow();
         if (!parent.IsActiveAt(now))
@@ -95,7 +102,18 @@ internal sealed class TokenTree(IDbContextFactory<CofferDb> factory, TokenStore 
             row,
             token,
             cancellationToken,
-            record is null ? null : db => audit.AppendAsync(db, record(row.Accessor), cancellationToken));
+            record is null && alsoInTransaction is null ? null : async db =>
+            {
+                if (alsoInTransaction is not null)
+                {
+                    await alsoInTransaction(db, row.Accessor);
+                }
+
+                if (record is not null)
+                {
+                    await audit.AppendAsync(db, record(row.Accessor), cancellationToken);
+                }
+            });
     }
 
     /// <summary>
