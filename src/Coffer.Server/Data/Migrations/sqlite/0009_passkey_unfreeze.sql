@@ -1,4 +1,4 @@
--- Coffer schema 0008 (SQLite): a passkey ceremony may also be the second factor of an unfreeze. SQLite cannot change a
+-- Coffer schema 0009 (SQLite): a passkey ceremony may also be the second factor of an unfreeze. SQLite cannot change a
 -- CHECK constraint in place, so the table of ceremonies in flight is made again (its rows live for minutes and are
 -- single-use: a ceremony begun before the upgrade is simply started again).
 DROP TABLE passkey_ceremonies;
