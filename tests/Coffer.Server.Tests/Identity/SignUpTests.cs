@@ -1,7 +1,11 @@
 using System.Net;
+using Coffer.Server.Data;
 using Coffer.Server.Features.Identity;
+using Coffer.Server.Features.Tokens;
 using Coffer.Server.Hosting;
 using Coffer.Server.Tests.Support;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Coffer.Server.Tests.Identity;
 
@@ -40,6 +44,16 @@ public sealed class SignUpTests : IdentityTest
         var scopes = self.GetProperty("scopes").EnumerateArray().Select(s => s.GetString()!).ToList();
         Assert.Equal(Roles.ScopesOf([Roles.Viewer]), scopes);
         Assert.DoesNotContain("orders:write", scopes);
+
+        // One tree: the session hangs from the one root recorded on the user, and there is no other root.
+        await using (var db = await Server.Services.GetRequiredService<IDbContextFactory<CofferDb>>().CreateDbContextAsync())
+        {
+            var userId = Guid.Parse(body.GetProperty("user_id").GetString()!);
+            var roots = await db.Set<TokenRow>().Where(t => t.UserId == userId && t.ParentAccessor == null).Select(t => t.Accessor).ToListAsync();
+            var recorded = await db.Users.Where(u => u.Id == userId).Select(u => u.RootAccessor).SingleAsync() ?? "none recorded";
+            Assert.Equal([recorded], roots);
+            Assert.Equal(recorded, self.GetProperty("parent").GetString());
+        }
 
         using var reused = await SendAsync(HttpMethod.Post, "/api/v1/auth/signup", new { invitation, username = "vera2", password = UserPassword });
         await ProblemAssert.AssertAsync(reused, HttpStatusCode.BadRequest, "invitation-invalid");

@@ -209,8 +209,10 @@ internal static class IdentityEndpoints
             await transaction.CommitAsync(cancellationToken);
         }
 
-        await sessions.CreateRootAsync(user.Id, cancellationToken);
-        user = await users.FindByIdAsync(user.Id.ToString()) ?? user;
+        // The user entity is the one UserManager tracks, so the root is set on it here rather than read back (a read
+        // would return the tracked entity, without the root, and the session would get a second root of its own).
+        var root = await sessions.CreateRootAsync(user.Id, cancellationToken);
+        user.RootAccessor = root.Accessor;
         var session = await sessions.IssueAsync(user, SessionIssuer.Describe(context), cancellationToken);
         return TypedResults.Created("/api/v1/auth/sessions", new SignUpResponse(user.Id, username, [role], session.Token, session.Accessor, session.Info.ExpiresAt));
     }
