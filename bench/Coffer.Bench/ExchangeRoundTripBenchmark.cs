@@ -20,7 +20,7 @@ namespace Coffer.Bench;
 /// through the vault's oracle — HMAC-SHA256 for Binance, HMAC-SHA512 for Kraken, an ES256 JWT for Coinbase — and
 /// parsing into unified balances) plus the front's own checks of key, signature and the account's balances.
 /// Limits are lifted as in <see cref="SandboxRoundTripBenchmark"/>: the connector's budget counts on a clock that runs
-/// 1000× fast, the fronts' counters are raised, and Binance's real-minute usage headers are dropped.
+/// a million times fast, the fronts' counters are raised, and Binance's real-minute usage headers are dropped.
 /// </summary>
 [Config(typeof(RoundTripConfig))]
 public class ExchangeRoundTripBenchmark

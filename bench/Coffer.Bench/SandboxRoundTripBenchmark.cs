@@ -31,7 +31,7 @@ namespace Coffer.Bench;
 /// secret in memory and the body read as a string: what the connector's budget, vault oracle and parsing add is the gap
 /// to this line.</item>
 /// </list>
-/// The connector's budget counts on a clock whose elapsed time runs 1000× fast, so Binance's documented 6000 weight per
+/// The connector's budget counts on a clock whose elapsed time runs a million times fast, so Binance's documented 6000 weight per
 /// minute never throttles the loop (the budget's bookkeeping is still done on every call); the sandbox's own weight
 /// limit is raised for the same reason, and the connector's HTTP client drops the sandbox's X-MBX-USED-WEIGHT-1M answers,
 /// which the budget would otherwise (rightly) count against the real minute. Percentiles in the table are of per-operation times, in microseconds.

@@ -6,7 +6,10 @@ internal sealed record KrakenOptions
     /// <summary>An Intermediate-tier account: REST counter 20 at −0.5/s, matching-engine counter 125 at −2.34/s.</summary>
     public static readonly KrakenOptions Intermediate = new()
     {
-        CallCounterMax = 20m, CallCounterDecayPerSecond = 0.5m, TradingCounterMax = 125m, TradingCounterDecayPerSecond = 2.34m,
+        CallCounterMax = 20m,
+        CallCounterDecayPerSecond = 0.5m,
+        TradingCounterMax = 125m,
+        TradingCounterDecayPerSecond = 2.34m,
     };
 
     /// <summary>REST call counter ceiling per API key (Starter 15, Intermediate and Pro 20).</summary>
