@@ -12,6 +12,7 @@ namespace Coffer.Bench;
 /// <summary>
 /// The round-trip benchmarks measure one call per iteration (monitoring strategy, invocation count 1), 3000 of them after
 /// 300 warm-up calls, so that the p50, p95 and p99 columns are of single round trips, in microseconds, not of averages.
+/// No forced collection between iterations: with one call per iteration it would be measured as a cold cache each time.
 /// In process: a loopback sandbox is part of the benchmark's own state.
 /// </summary>
 public sealed class RoundTripConfig : ManualConfig
@@ -22,6 +23,7 @@ public sealed class RoundTripConfig : ManualConfig
             .WithStrategy(RunStrategy.Monitoring)
             .WithInvocationCount(1)
             .WithUnrollFactor(1)
+            .WithGcForce(false)
             .WithWarmupCount(300)
             .WithIterationCount(3000)
             .WithToolchain(InProcessEmitToolchain.Instance));
