@@ -29,11 +29,7 @@ public class Es256SignBenchmark
     {
         _imported = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         _pem = _imported.ExportECPrivateKeyPem();
-        _vault = new CofferVault(new InMemoryVaultStore(), new VaultOptions { Provider = KeyProviderKind.Shamir, KeyCacheTtl = TimeSpan.FromDays(1) }, TimeProvider.System);
-        var init = _vault.InitializeAsync(1, 1, default).GetAwaiter().GetResult();
-        _vault.SubmitShareAsync(init.Shares![0], default).GetAwaiter().GetResult();
-        _handle = new CredentialHandle(Guid.NewGuid(), Guid.NewGuid());
-        _vault.StoreSecretAsync(_handle.UserId, _handle.SecretId, Encoding.UTF8.GetBytes(_pem), default).GetAwaiter().GetResult();
+        (_vault, _handle) = BenchVault.WithSecretAsync(Encoding.UTF8.GetBytes(_pem)).GetAwaiter().GetResult();
 
         // The oracle's signature verifies with the key's public half before anything is measured.
         var signature = Base64Url(Vault());

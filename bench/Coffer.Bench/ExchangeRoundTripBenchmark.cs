@@ -65,11 +65,7 @@ public class ExchangeRoundTripBenchmark
         using var deposit = await _raw.PostAsJsonAsync($"/sandbox/accounts/{account}/deposit", new { asset = "USDT", amount = 10_000m });
         deposit.EnsureSuccessStatusCode();
 
-        _vault = new CofferVault(new InMemoryVaultStore(), new VaultOptions { Provider = KeyProviderKind.Shamir, KeyCacheTtl = TimeSpan.FromDays(1) }, TimeProvider.System);
-        var init = await _vault.InitializeAsync(1, 1, default);
-        await _vault.SubmitShareAsync(init.Shares![0], default);
-        var handle = new CredentialHandle(Guid.NewGuid(), Guid.NewGuid());
-        await _vault.StoreSecretAsync(handle.UserId, handle.SecretId, Encoding.UTF8.GetBytes(key.GetProperty("secret").GetString()!), default);
+        (_vault, var handle) = await BenchVault.WithSecretAsync(Encoding.UTF8.GetBytes(key.GetProperty("secret").GetString()!));
 
         var time = new RoundTripSupport.FastElapsedTime();
         _connectorHttp = new HttpClient(new RoundTripSupport.NoUsageHeaders(new SocketsHttpHandler()));

@@ -25,11 +25,7 @@ public class SignBenchmark
     [GlobalSetup]
     public void Setup()
     {
-        _vault = new CofferVault(new InMemoryVaultStore(), new VaultOptions { Provider = KeyProviderKind.Shamir, KeyCacheTtl = TimeSpan.FromDays(1) }, TimeProvider.System);
-        var init = _vault.InitializeAsync(1, 1, default).GetAwaiter().GetResult();
-        _vault.SubmitShareAsync(init.Shares![0], default).GetAwaiter().GetResult();
-        _handle = new CredentialHandle(Guid.NewGuid(), Guid.NewGuid());
-        _vault.StoreSecretAsync(_handle.UserId, _handle.SecretId, Secret, default).GetAwaiter().GetResult();
+        (_vault, _handle) = BenchVault.WithSecretAsync(Secret).GetAwaiter().GetResult();
 
         // Warm the cache and check both paths agree before measuring.
         var signature = _vault.SignAsync(_handle, SigningMechanism.HmacSha256Hex, Message).AsTask().GetAwaiter().GetResult();
