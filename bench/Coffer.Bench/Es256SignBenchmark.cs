@@ -3,7 +3,6 @@ using System.Text;
 using BenchmarkDotNet.Attributes;
 using Coffer.Vault;
 using Coffer.Vault.Signing;
-using Coffer.Vault.Storage;
 
 namespace Coffer.Bench;
 

@@ -8,7 +8,6 @@ using Coffer.Exchanges.Transport;
 using Coffer.Sandbox;
 using Coffer.Vault;
 using Coffer.Vault.Signing;
-using Coffer.Vault.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Coffer.Bench;

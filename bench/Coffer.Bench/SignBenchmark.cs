@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using BenchmarkDotNet.Attributes;
 using Coffer.Vault;
 using Coffer.Vault.Signing;
-using Coffer.Vault.Storage;
 
 namespace Coffer.Bench;
 
