@@ -4,20 +4,20 @@ namespace Coffer.Exchanges.Binance;
 
 /// <summary>
 /// POST /api/v3/order parameters from a unified order request (rest-api.md "New order", mandatory parameters per type):
-/// amounts truncated to the lot step (MARKET_LOT_SIZE for market orders), prices rounded to the tick, market buys by
-/// value (a cost, or a price with the amount: MarketOrderSize) as quoteOrderQty, post-only limits as LIMIT_MAKER. Every order carries a client order id, so an order whose
-/// outcome is unknown (5xx, timeout) can be found again.
+/// the market's rules applied by <see cref="OrderRules"/> (amounts truncated to the lot step, MARKET_LOT_SIZE for market
+/// orders; prices rounded to the tick; market buys by value, a cost or a price with the amount, as quoteOrderQty),
+/// post-only limits as LIMIT_MAKER. Every order carries a client order id, so an order whose outcome is unknown (5xx,
+/// timeout) can be found again.
 /// </summary>
 internal static class BinanceOrders
 {
     public static List<KeyValuePair<string, string>> Parameters(OrderRequest request, Market market)
     {
+        ArgumentNullException.ThrowIfNull(request);
         var type = NativeType(request);
-        if (market.OrderTypes is { } allowed && !allowed.Contains(request.Type))
-        {
-            throw Invalid($"{market.Symbol} does not accept {request.Type} orders.");
-        }
 
+        // Precision, limits, order types and the market-order sizing rule: one mechanism for every exchange (OrderRules).
+        var order = OrderRules.Check(request, market, request.Rounding, referencePrice: null, Sizing(market)).OrThrow(BinanceErrors.Exchange);
         var p = new List<KeyValuePair<string, string>>
         {
             new("symbol", market.Id),
@@ -35,45 +35,48 @@ internal static class BinanceOrders
             throw Invalid("A time in force applies to limit orders only.");
         }
 
-        // One sizing rule for market orders on every exchange (MarketOrderSize.Of); other types trade an amount.
-        var size = request.Type == OrderType.Market ? MarketOrderSize.Of(request, BinanceErrors.Exchange) : new MarketOrderSize(request.Amount, null);
-        if (size.QuoteToSpend is { } quote)
+        if (order.QuoteToSpend is { } quote)
         {
             // rest-api.md: MARKET takes quantity or quoteOrderQty (spend this much of the quote currency).
-            p.Add(new("quoteOrderQty", Positive(Precision.TruncateToStep(quote, market.PriceTick), "cost")));
+            p.Add(new("quoteOrderQty", Precision.Format(quote)));
         }
-        else
+        else if (order.Amount is { } amount)
         {
-            if (request.Cost is not null)
-            {
-                throw Invalid("A cost applies to market orders only; give an amount.");
-            }
-
-            var step = request.Type == OrderType.Market && market.Extra.TryGetValue("marketStepSize", out var s) && Precision.Parse(s) is { } marketStep ? marketStep : market.AmountStep;
-            var amount = size.BaseAmount is { } a ? Precision.TruncateToStep(a, step) : throw Invalid("The order needs an amount.");
-            if (market.MinAmount is { } min && amount < min)
-            {
-                throw Invalid($"{Precision.Format(amount)} is below the minimum amount {Precision.Format(min)} of {market.Symbol}.");
-            }
-
-            p.Add(new("quantity", Positive(amount, "amount")));
+            p.Add(new("quantity", Precision.Format(amount)));
         }
 
-        if (isLimit)
+        if (order.Price is { } price)
         {
-            var price = request.Price is { } pr ? Precision.RoundToStep(pr, market.PriceTick) : throw Invalid($"A {request.Type} order needs a price.");
-            p.Add(new("price", Positive(price, "price")));
+            p.Add(new("price", Precision.Format(price)));
         }
 
-        if (request.Type is OrderType.StopLoss or OrderType.StopLimit or OrderType.TakeProfit or OrderType.TakeProfitLimit)
+        if (order.TriggerPrice is { } trigger)
         {
-            var trigger = request.TriggerPrice is { } t ? Precision.RoundToStep(t, market.PriceTick) : throw Invalid($"A {request.Type} order needs a trigger price.");
-            p.Add(new("stopPrice", Positive(trigger, "trigger price")));
+            p.Add(new("stopPrice", Precision.Format(trigger)));
         }
 
         p.Add(new("newClientOrderId", request.ClientOrderId ?? NewClientOrderId()));
         p.Add(new("newOrderRespType", "FULL"));
         return p;
+    }
+
+    /// <summary>
+    /// Binance's additions to a market's rules, from the filters its parsing keeps in <see cref="Market.Extra"/>
+    /// (filters.md): MARKET_LOT_SIZE's stepSize and maxQty for MARKET orders, whether NOTIONAL (or MIN_NOTIONAL) applies
+    /// to market orders; quoteOrderQty is truncated to the tick.
+    /// </summary>
+    public static OrderSizing Sizing(Market market)
+    {
+        ArgumentNullException.ThrowIfNull(market);
+        decimal? Extra(string key) => market.Extra.TryGetValue(key, out var text) ? Precision.Parse(text) : null;
+        return new OrderSizing
+        {
+            MarketAmountStep = Extra(BinanceParsing.MarketStepSizeKey),
+            MarketMaxAmount = Extra(BinanceParsing.MarketMaxQtyKey),
+            QuoteStep = market.PriceTick,
+            MinCostAppliesToMarket = !market.Extra.TryGetValue(BinanceParsing.MinNotionalAppliesToMarketKey, out var min) || min != "false",
+            MaxCostAppliesToMarket = !market.Extra.TryGetValue(BinanceParsing.MaxNotionalAppliesToMarketKey, out var max) || max != "false",
+        };
     }
 
     /// <summary>Binance accepts client order ids matching <c>^[a-zA-Z0-9-_]{1,36}$</c>.</summary>
@@ -91,9 +94,6 @@ internal static class BinanceOrders
         OrderType.TakeProfitLimit => "TAKE_PROFIT_LIMIT",
         _ => throw Invalid($"Binance has no {request.Type} order."),
     };
-
-    private static string Positive(decimal value, string what) =>
-        value > 0 ? Precision.Format(value) : throw Invalid($"The {what} rounds to zero at this market's precision.");
 
     private static ExchangeException Invalid(string message) =>
         new(BinanceErrors.Exchange, ExchangeErrorKind.InvalidOrder, message, transient: false);

@@ -54,7 +54,7 @@ internal static class BinanceParsing
                 MinCost = Positive(notional is { } n1 ? Dec(n1, "minNotional") : null),
                 MaxCost = Positive(notional is { } n2 ? Dec(n2, "maxNotional") : null),
                 OrderTypes = OrderTypes(s),
-                Extra = MarketLotSize(s),
+                Extra = Extra(s, notional),
             });
         }
 
@@ -72,16 +72,44 @@ internal static class BinanceParsing
             || permissions.EnumerateArray().Any(x => x.GetString() == "SPOT");
     }
 
-    /// <summary>MARKET_LOT_SIZE (filters.md) applies to MARKET orders; kept beside the market for the order builder.</summary>
-    private static Dictionary<string, string> MarketLotSize(JsonElement s)
+    /// <summary>Extra key of MARKET_LOT_SIZE's stepSize (filters.md: the lot step of MARKET orders).</summary>
+    public const string MarketStepSizeKey = "marketStepSize";
+
+    /// <summary>Extra key of MARKET_LOT_SIZE's maxQty (the largest MARKET order).</summary>
+    public const string MarketMaxQtyKey = "marketMaxQty";
+
+    /// <summary>Extra key, "false" when the minimum notional does not apply to MARKET orders (NOTIONAL applyMinToMarket, MIN_NOTIONAL applyToMarket).</summary>
+    public const string MinNotionalAppliesToMarketKey = "applyMinToMarket";
+
+    /// <summary>Extra key, "false" when the maximum notional does not apply to MARKET orders (NOTIONAL applyMaxToMarket).</summary>
+    public const string MaxNotionalAppliesToMarketKey = "applyMaxToMarket";
+
+    /// <summary>
+    /// The filters the unified market has no field for, kept beside it for the order rules (BinanceOrders.Sizing):
+    /// MARKET_LOT_SIZE applies to MARKET orders; NOTIONAL (MIN_NOTIONAL on older symbols) says whether its limits do.
+    /// </summary>
+    private static Dictionary<string, string> Extra(JsonElement s, JsonElement? notional)
     {
         var extra = new Dictionary<string, string>(StringComparer.Ordinal);
         if (Filter(s, "MARKET_LOT_SIZE") is { } m && Positive(Dec(m, "stepSize")) is { } step)
         {
-            extra["marketStepSize"] = Precision.Format(step);
+            extra[MarketStepSizeKey] = Precision.Format(step);
             if (Positive(Dec(m, "maxQty")) is { } max)
             {
-                extra["marketMaxQty"] = Precision.Format(max);
+                extra[MarketMaxQtyKey] = Precision.Format(max);
+            }
+        }
+
+        if (notional is { } n)
+        {
+            if ((Bool(n, "applyMinToMarket") ?? Bool(n, "applyToMarket")) is false)
+            {
+                extra[MinNotionalAppliesToMarketKey] = "false";
+            }
+
+            if (Bool(n, "applyMaxToMarket") is false)
+            {
+                extra[MaxNotionalAppliesToMarketKey] = "false";
             }
         }
 

@@ -212,7 +212,7 @@ internal sealed class CoinbaseClient : IExchangeClient
     {
         await EnsureMarketsAsync(cancellationToken);
         var market = _markets.BySymbol(request.Symbol);
-        var (configuration, amount, price) = Configuration(request, market);
+        var (configuration, order) = Configuration(request, market);
 
         // client_order_id is required, and a repeat returns the existing order (exchanges.md §3.4): always send one.
         var clientOrderId = request.ClientOrderId ?? Guid.NewGuid().ToString();
@@ -242,9 +242,9 @@ internal sealed class CoinbaseClient : IExchangeClient
             Status = OrderStatus.Open,
             TimeInForce = request.Type == OrderType.Market ? request.TimeInForce ?? TimeInForce.Ioc : request.TimeInForce ?? TimeInForce.Gtc,
             PostOnly = request.PostOnly,
-            Price = price,
-            TriggerPrice = request.TriggerPrice is { } trigger ? Precision.RoundToStep(trigger, market.PriceTick) : null,
-            Amount = amount,
+            Price = order.Price,
+            TriggerPrice = order.TriggerPrice,
+            Amount = order.Amount,
         };
     }
 
@@ -317,13 +317,19 @@ internal sealed class CoinbaseClient : IExchangeClient
         };
     }
 
-    /// <summary>The order_configuration of a request, with the amount and price as sent.</summary>
-    private static (JsonObject Configuration, decimal? Amount, decimal? Price) Configuration(OrderRequest request, Market market)
+    /// <summary>The order_configuration of a request, and the order as sent (amount and prices rounded by <see cref="OrderRules"/>).</summary>
+    private static (JsonObject Configuration, CheckedOrder Order) Configuration(OrderRequest request, Market market)
     {
+        if (request.Type is OrderType.StopLoss or OrderType.TakeProfit)
+        {
+            throw Invalid("Coinbase has no stop-market orders; place a stop-limit (StopLimit or TakeProfitLimit) with a limit price instead.");
+        }
+
+        // Precision (base_increment, price_increment), base_min_size/base_max_size, status and the market-order sizing
+        // rule: one mechanism for every exchange (OrderRules).
+        var order = OrderRules.Check(request, market, request.Rounding, referencePrice: null, Sizing(market)).OrThrow(Id);
         switch (request.Type)
         {
-            case OrderType.StopLoss or OrderType.TakeProfit:
-                throw Invalid("Coinbase has no stop-market orders; place a stop-limit (StopLimit or TakeProfitLimit) with a limit price instead.");
             case OrderType.Market:
                 {
                     if (request.PostOnly)
@@ -337,30 +343,19 @@ internal sealed class CoinbaseClient : IExchangeClient
                         TimeInForce.Fok => "market_market_fok",
                         _ => throw Invalid("Coinbase market orders are IOC or FOK, not GTC."),
                     };
+
                     // One sizing rule for market orders on every exchange (MarketOrderSize.Of): a cost, or a buy's amount
                     // with a price, is a quote_size; otherwise the amount is the base_size.
-                    var size = MarketOrderSize.Of(request, Id);
-                    if (size.QuoteToSpend is { } quote)
-                    {
-                        var cost = market.Extra.TryGetValue("quote_increment", out var step) && Precision.Parse(step) is { } quoteStep
-                            ? Precision.TruncateToStep(quote, quoteStep)
-                            : quote;
-                        if (cost <= 0)
-                        {
-                            throw Invalid($"The cost {Precision.Format(quote)} is below the smallest quote step of {market.Symbol}.");
-                        }
-
-                        return (new JsonObject { [name] = new JsonObject { ["quote_size"] = Precision.Format(cost) } }, null, null);
-                    }
-
-                    var amount = BaseSize(request, market);
-                    return (new JsonObject { [name] = new JsonObject { ["base_size"] = Precision.Format(amount) } }, amount, null);
+                    var size = order.QuoteToSpend is { } quote
+                        ? new JsonObject { ["quote_size"] = Precision.Format(quote) }
+                        : new JsonObject { ["base_size"] = Precision.Format(Amount(order)) };
+                    return (new JsonObject { [name] = size }, order);
                 }
 
             case OrderType.Limit:
                 {
-                    var amount = BaseSize(request, market);
-                    var price = LimitPrice(request.Price, market, "limit price");
+                    var amount = Amount(order);
+                    var price = LimitPrice(order);
                     if (request.PostOnly && request.TimeInForce is TimeInForce.Ioc or TimeInForce.Fok)
                     {
                         throw Invalid("A post-only order cannot be IOC or FOK.");
@@ -375,7 +370,7 @@ internal sealed class CoinbaseClient : IExchangeClient
                         TimeInForce.Fok => new JsonObject { ["limit_limit_fok"] = new JsonObject { ["base_size"] = Precision.Format(amount), ["limit_price"] = Precision.Format(price) } },
                         _ => throw Invalid("Unsupported time in force."),
                     };
-                    return (config, amount, price);
+                    return (config, order);
                 }
 
             case OrderType.StopLimit or OrderType.TakeProfitLimit:
@@ -385,9 +380,7 @@ internal sealed class CoinbaseClient : IExchangeClient
                         throw Invalid("Coinbase stop-limit orders are GTC and cannot be post-only.");
                     }
 
-                    var amount = BaseSize(request, market);
-                    var price = LimitPrice(request.Price, market, "limit price");
-                    var stop = LimitPrice(request.TriggerPrice, market, "trigger price");
+                    var stop = order.TriggerPrice ?? throw new InvalidOperationException("A checked stop-limit order has a trigger price.");
 
                     // A stop-loss sell (and a take-profit buy) waits for the price to fall to the trigger; a stop-loss buy
                     // (and a take-profit sell) for it to rise.
@@ -396,13 +389,13 @@ internal sealed class CoinbaseClient : IExchangeClient
                     {
                         ["stop_limit_stop_limit_gtc"] = new JsonObject
                         {
-                            ["base_size"] = Precision.Format(amount),
-                            ["limit_price"] = Precision.Format(price),
+                            ["base_size"] = Precision.Format(Amount(order)),
+                            ["limit_price"] = Precision.Format(LimitPrice(order)),
                             ["stop_price"] = Precision.Format(stop),
                             ["stop_direction"] = direction,
                         },
                     };
-                    return (config, amount, price);
+                    return (config, order);
                 }
 
             default:
@@ -410,30 +403,26 @@ internal sealed class CoinbaseClient : IExchangeClient
         }
     }
 
-    /// <summary>The amount truncated to the lot step (never more than asked for), checked against the market's minimum.</summary>
-    private static decimal BaseSize(OrderRequest request, Market market)
+    /// <summary>
+    /// Coinbase's additions to a product's rules: a quote_size is truncated to quote_increment, where the product states
+    /// one; quote_min_size/quote_max_size bound a quote_size, not a base_size order's notional
+    /// (<see cref="OrderSizing.CostLimitsBoundNotional"/>, exchanges.md §3.4).
+    /// </summary>
+    public static OrderSizing Sizing(Market market)
     {
-        var asked = request.Amount ?? throw Invalid("The order needs an amount in the base currency.");
-        var amount = Precision.TruncateToStep(asked, market.AmountStep);
-        if (amount <= 0 || (market.MinAmount is { } min && amount < min))
+        ArgumentNullException.ThrowIfNull(market);
+        return new OrderSizing
         {
-            throw Invalid($"The amount {Precision.Format(asked)} is below the minimum of {market.Symbol} ({Precision.Format(market.MinAmount ?? market.AmountStep)}).");
-        }
-
-        if (market.MaxAmount is { } max && amount > max)
-        {
-            throw Invalid($"The amount {Precision.Format(asked)} is above the maximum of {market.Symbol} ({Precision.Format(max)}).");
-        }
-
-        return amount;
+            QuoteStep = market.Extra.TryGetValue("quote_increment", out var step) ? Precision.Parse(step) : null,
+            CostLimitsBoundNotional = false,
+        };
     }
 
-    private static decimal LimitPrice(decimal? asked, Market market, string what)
-    {
-        var value = asked ?? throw Invalid($"The order needs a {what}.");
-        var price = Precision.RoundToStep(value, market.PriceTick);
-        return price > 0 ? price : throw Invalid($"The {what} {Precision.Format(value)} rounds to zero on {market.Symbol}.");
-    }
+    private static decimal Amount(CheckedOrder order) =>
+        order.Amount ?? throw new InvalidOperationException("A checked order of a base amount has one.");
+
+    private static decimal LimitPrice(CheckedOrder order) =>
+        order.Price ?? throw new InvalidOperationException("A checked limit order has a price.");
 
     private static ExchangeException Invalid(string message) => new(Id, ExchangeErrorKind.InvalidOrder, message, transient: false);
 

@@ -3,24 +3,31 @@ using Coffer.Exchanges.Model;
 namespace Coffer.Exchanges.Kraken;
 
 /// <summary>
-/// An AddOrder request (https://docs.kraken.com/api/docs/rest-api/add-order) from a unified order: volume truncated to
-/// the lot step, prices rounded to the tick. For stop-loss and take-profit orders <c>price</c> is the trigger and
-/// <c>price2</c> the limit price.
+/// An AddOrder request (https://docs.kraken.com/api/docs/rest-api/add-order) from a unified order checked by
+/// <see cref="OrderRules"/>: volume truncated to the lot step, prices rounded to the tick. For stop-loss and take-profit
+/// orders <c>price</c> is the trigger and <c>price2</c> the limit price.
 /// </summary>
 internal sealed record KrakenOrders(Market Market, OrderRequest Request, IReadOnlyList<KeyValuePair<string, string>> Fields, decimal Volume, decimal? Price, decimal? Trigger)
 {
+    private const string Exchange = "kraken";
+
     public static KrakenOrders Build(Market market, OrderRequest request)
     {
+        ArgumentNullException.ThrowIfNull(market);
+        ArgumentNullException.ThrowIfNull(request);
         var fields = new List<KeyValuePair<string, string>>
         {
             new("pair", market.Id),
             new("type", request.Side == OrderSide.Buy ? "buy" : "sell"),
             new("ordertype", KrakenParsing.OrderType(request.Type)),
         };
+
+        // Precision (lot_decimals, tick_size), ordermin/costmin, status and the market-order sizing rule: one mechanism
+        // for every exchange (OrderRules). A viqc volume is sent as given: Kraken states no step for it.
+        var order = OrderRules.Check(request, market, request.Rounding, referencePrice: null).OrThrow(Exchange);
         var flags = new List<string>();
         decimal volume;
-        var size = request.Type == OrderType.Market ? MarketOrderSize.Of(request, "kraken") : new MarketOrderSize(request.Amount, null);
-        if (size.QuoteToSpend is { } cost)
+        if (order.QuoteToSpend is { } cost)
         {
             // A market buy by value (a cost, or a price with the amount: MarketOrderSize): viqc makes the volume a
             // quote-currency amount, "supported only for buy market orders" (AddOrder oflags).
@@ -34,31 +41,12 @@ internal sealed record KrakenOrders(Market Market, OrderRequest Request, IReadOn
         }
         else
         {
-            var amount = size.BaseAmount ?? throw Invalid("The order needs an amount.");
-            volume = Precision.TruncateToStep(amount, market.AmountStep);
-            if (volume <= 0)
-            {
-                throw Invalid($"{Precision.Format(amount)} {market.Base} is below the smallest step ({Precision.Format(market.AmountStep)}) of {market.Symbol}.");
-            }
-
-            if (market.MinAmount is { } min && volume < min)
-            {
-                throw Invalid($"{market.Symbol} orders must be at least {Precision.Format(min)} {market.Base} (Kraken ordermin).");
-            }
+            volume = order.Amount ?? throw new InvalidOperationException("A checked order has an amount or a quote to spend.");
         }
 
         fields.Add(new("volume", Precision.Format(volume)));
-
-        var price = request.Type is OrderType.Limit or OrderType.StopLimit or OrderType.TakeProfitLimit
-            ? Precision.RoundToStep(request.Price ?? throw Invalid("A limit order needs a price."), market.PriceTick)
-            : (decimal?)null;
-        var trigger = request.Type is OrderType.StopLoss or OrderType.StopLimit or OrderType.TakeProfit or OrderType.TakeProfitLimit
-            ? Precision.RoundToStep(request.TriggerPrice ?? throw Invalid("A stop-loss or take-profit order needs a trigger price."), market.PriceTick)
-            : (decimal?)null;
-        if (price <= 0 || trigger <= 0)
-        {
-            throw Invalid("Prices must be positive.");
-        }
+        var price = order.Price;
+        var trigger = order.TriggerPrice;
 
         switch (request.Type)
         {
@@ -117,5 +105,5 @@ internal sealed record KrakenOrders(Market Market, OrderRequest Request, IReadOn
     /// <summary>A market buy by value: <see cref="Volume"/> is the quote currency to spend (viqc), not a base amount.</summary>
     private bool ByValue => Fields.Any(f => f.Key == "oflags" && f.Value.Split(',').Contains("viqc"));
 
-    private static ExchangeException Invalid(string message) => new("kraken", ExchangeErrorKind.InvalidOrder, message, transient: false);
+    private static ExchangeException Invalid(string message) => new(Exchange, ExchangeErrorKind.InvalidOrder, message, transient: false);
 }

@@ -26,6 +26,7 @@ internal static class KrakenParsing
         var ws = wsname?.Split('/');
         var @base = KrakenAssets.Code(ws is { Length: 2 } ? ws[0] : baseId);
         var quote = KrakenAssets.Code(ws is { Length: 2 } ? ws[1] : quoteId);
+        var status = Text(pair["status"]) ?? "online";
         var tick = Number(pair["tick_size"]) ?? Precision.StepOfDecimals(Int(pair["pair_decimals"]) ?? 8);
         var extra = new Dictionary<string, string>(StringComparer.Ordinal);
         if (Text(pair["altname"]) is { } altname)
@@ -47,8 +48,11 @@ internal static class KrakenParsing
             BaseId = baseId,
             QuoteId = quoteId,
 
-            // status: online, cancel_only, post_only, limit_only, reduce_only — only "online" takes every order.
-            Active = (Text(pair["status"]) ?? "online") == "online",
+            // status: online, cancel_only, post_only, limit_only, reduce_only (exchanges.md §2.4) — "online" takes every
+            // order, limit_only and post_only limit orders only (Kraken checks the post flag itself); cancel_only and
+            // reduce_only (margin positions) take no spot order, and OrderRules refuses before sending.
+            Active = status is "online" or "limit_only" or "post_only",
+            OrderTypes = status is "limit_only" or "post_only" ? new HashSet<OrderType> { Model.OrderType.Limit } : null,
             AmountStep = Precision.StepOfDecimals(Int(pair["lot_decimals"]) ?? 8),
             PriceTick = tick,
             MinAmount = Number(pair["ordermin"]),

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Coffer.Exchanges.Model;
 
 /// <summary>What a market order trades: an amount of the base currency, or (a buy by value) an amount of quote to spend.</summary>
@@ -20,7 +22,11 @@ internal readonly record struct MarketOrderSize(decimal? BaseAmount, decimal? Qu
     /// Connectors then round the result to the market's steps as the exchange does.
     /// </summary>
     /// <exception cref="ExchangeException">An <see cref="ExchangeErrorKind.InvalidOrder"/> for a request the rule refuses.</exception>
-    public static MarketOrderSize Of(OrderRequest request, string exchange)
+    public static MarketOrderSize Of(OrderRequest request, string exchange) =>
+        TryOf(request, out var size, out var refusal) ? size : throw Invalid(exchange, refusal);
+
+    /// <summary>The rule of <see cref="Of"/> without an exception: false, with the reason, for a request it refuses.</summary>
+    public static bool TryOf(OrderRequest request, out MarketOrderSize size, [NotNullWhen(false)] out string? refusal)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (request.Type != OrderType.Market)
@@ -28,28 +34,53 @@ internal readonly record struct MarketOrderSize(decimal? BaseAmount, decimal? Qu
             throw new ArgumentException("Only market orders are sized by value.", nameof(request));
         }
 
+        size = default;
+        refusal = null;
         if (request.Cost is { } cost)
         {
             if (request.Amount is not (null or 0) || request.Price is not null)
             {
-                throw Invalid(exchange, "Give a market order an amount (with a price, for a buy by value) or a cost, not both.");
+                refusal = "Give a market order an amount (with a price, for a buy by value) or a cost, not both.";
+            }
+            else if (cost > 0)
+            {
+                size = new(null, cost);
+            }
+            else
+            {
+                refusal = "The cost to spend must be positive.";
             }
 
-            return cost > 0 ? new(null, cost) : throw Invalid(exchange, "The cost to spend must be positive.");
+            return refusal is null;
         }
 
-        var amount = request.Amount is > 0 ? request.Amount.Value : throw Invalid(exchange, "A market order needs a positive amount (or, for a buy, a cost).");
+        if (request.Amount is not > 0)
+        {
+            refusal = "A market order needs a positive amount (or, for a buy, a cost).";
+            return false;
+        }
+
+        var amount = request.Amount.Value;
         if (request.Price is not { } price)
         {
-            return new(amount, null);
+            size = new(amount, null);
+            return true;
         }
 
         if (request.Side == OrderSide.Sell)
         {
-            throw Invalid(exchange, "A market sell takes no price: it sells the amount at the market.");
+            refusal = "A market sell takes no price: it sells the amount at the market.";
+            return false;
         }
 
-        return price > 0 ? new(null, amount * price) : throw Invalid(exchange, "The price of a market buy by value must be positive.");
+        if (price <= 0)
+        {
+            refusal = "The price of a market buy by value must be positive.";
+            return false;
+        }
+
+        size = new(null, amount * price);
+        return true;
     }
 
     private static ExchangeException Invalid(string exchange, string message) => new(exchange, ExchangeErrorKind.InvalidOrder, message, transient: false);

@@ -127,6 +127,12 @@ internal sealed record OrderRequest
     public TimeInForce? TimeInForce { get; init; }
 
     public bool PostOnly { get; init; }
+
+    /// <summary>
+    /// Whether the connector rounds an off-step amount or price the way the exchange does (the default) or refuses it
+    /// (<see cref="RoundingPolicy.Strict"/>); <see cref="OrderRules.Check"/> applies it.
+    /// </summary>
+    public RoundingPolicy Rounding { get; init; } = RoundingPolicy.Round;
 }
 
 internal enum TakerOrMaker
