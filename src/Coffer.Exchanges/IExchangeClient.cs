@@ -12,6 +12,9 @@ internal interface IExchangeClient
     /// <summary>The exchange's id: <c>binance</c>, <c>kraken</c>, <c>coinbase</c>.</summary>
     string Exchange { get; }
 
+    /// <summary>The markets this connector has loaded (by <see cref="FetchMarketsAsync"/>, or handed over with <c>Load</c> from a cache).</summary>
+    MarketBook Markets { get; }
+
     Task<IReadOnlyList<Market>> FetchMarketsAsync(CancellationToken cancellationToken);
 
     /// <summary>Tickers of the given symbols, or of every market when <paramref name="symbols"/> is null.</summary>

@@ -88,8 +88,8 @@ internal static class KrakenAccountEndpoints
     };
 
     /// <summary>
-    /// get-trade-history: a trade's <c>fee</c> is the "total fee (quote currency)". The engine charges a buy's fee in the
-    /// base asset it received (the order's fcib), so that fee is reported at the trade's price, to the pair's cost decimals.
+    /// get-trade-history: a trade's <c>fee</c> is the "total fee (quote currency)". A buy placed with fcib paid its fee in
+    /// the base asset it received, so that fee is reported at the trade's price, to the pair's cost decimals.
     /// </summary>
     private static decimal QuoteFee(KrakenPair pair, Fill f) =>
         f.FeeAsset == pair.Market.Quote ? f.Fee : Math.Round(f.Fee * f.Price, pair.CostDecimals, MidpointRounding.AwayFromZero);

@@ -71,7 +71,8 @@ internal static class KrakenAddOrder
         }
 
         var order = new OrderRequest(
-            request.Account, pair.Market.Symbol, side, type, viqc ? null : volume, viqc ? volume : null, limit, trigger, timeInForce, clientOrderId);
+            request.Account, pair.Market.Symbol, side, type, viqc ? null : volume, viqc ? volume : null, limit, trigger, timeInForce, clientOrderId,
+            FeeInQuote: side == OrderSide.Buy && !flags.Contains("fcib"));
         var description = new Dictionary<string, string> { ["order"] = KrakenOrderJson.Describe(pair, side, type, volume, limit, trigger) };
         if (request.Flag("validate"))
         {
@@ -95,7 +96,7 @@ internal static class KrakenAddOrder
         }
 
         var placed = result.Order!;
-        var shownFlags = string.Join(',', flags.Where(f => f is not ("fcib" or "fciq")).Append(KrakenOrderJson.DefaultFlags(side)));
+        var shownFlags = string.Join(',', flags.Where(f => f is not ("fcib" or "fciq")).Append(KrakenOrderJson.DefaultFlags(side, flags.Contains("fcib"))));
         request.Front.Notes.Add(placed.Id, new KrakenOrderNote(userRef, clientOrderId is not null, shownFlags));
         return KrakenJson.Ok(new { descr = description, txid = new[] { KrakenIds.Order(placed.Id) } });
     }
@@ -106,8 +107,7 @@ internal static class KrakenAddOrder
         var bad = flags.Any(f => !KnownFlags.Contains(f))
             || (flags.Contains("post") && ordertype != "limit")
             || (flags.Contains("viqc") && (ordertype != "market" || side != OrderSide.Buy))
-            // The engine always charges the fee in the asset received: base on buys, quote on sells.
-            || (flags.Contains("fciq") && side == OrderSide.Buy)
+            // The engine takes a sell's fee from the quote it receives; it cannot charge a sell in base.
             || (flags.Contains("fcib") && side == OrderSide.Sell);
         return bad ? throw new KrakenRejection(KrakenError.InvalidArguments("oflags")) : flags;
     }

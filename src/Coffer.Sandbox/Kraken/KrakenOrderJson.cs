@@ -94,8 +94,12 @@ internal static class KrakenOrderJson
         _ => throw new ArgumentOutOfRangeException(nameof(type)),
     };
 
-    /// <summary>The engine charges the fee in the asset received: base on buys (Kraken's fcib), quote on sells (fciq).</summary>
-    public static string DefaultFlags(OrderSide side) => side == OrderSide.Buy ? "fcib" : "fciq";
+    /// <summary>
+    /// The fee currency flag of an order (AddOrder oflags, docs.kraken.com/api/docs/rest-api/add-order: fciq, "prefer fee
+    /// in quote currency", is the default when buying). A buy with fcib pays its fee in base; sells pay in the quote
+    /// they receive (the engine does not take a sell's fee in base, so the front refuses fcib on a sell).
+    /// </summary>
+    public static string DefaultFlags(OrderSide side, bool feeInBase = false) => side == OrderSide.Buy && feeInBase ? "fcib" : "fciq";
 
     public static string Status(OrderStatus status) => status switch
     {

@@ -8,8 +8,10 @@ using Coffer.Server.Features.Connections;
 using Coffer.Server.Features.Identity;
 using Coffer.Server.Features.Notifications;
 using Coffer.Server.Features.Perimeter;
+using Coffer.Server.Features.Portfolio;
 using Coffer.Server.Features.Sys;
 using Coffer.Server.Features.Tokens;
+using Coffer.Server.Features.Trading;
 using Coffer.Server.Problems;
 using Coffer.Vault;
 using Coffer.Vault.KeyProviders;
@@ -130,6 +132,8 @@ internal static partial class ServerHost
         services.AddNotifications();
         services.AddAuditFeature();
         services.AddExchangeConnections();
+        services.AddPortfolio();
+        services.AddTrading();
         services.AddSingleton(sp => new CofferVault(
             sp.GetRequiredService<IVaultStore>(),
             new VaultOptions { Provider = settings.KeyProvider, Pkcs11 = settings.Pkcs11, DevKeyFile = settings.DevKeyFilePath },
@@ -159,7 +163,9 @@ internal static partial class ServerHost
             .AddPolicy(SysEndpoints.RotatePolicy, p => p.RequireClaim(TokenAuthenticationHandler.ScopeClaim, "sys:rotate"))
             .AddTokenPolicies()
             .AddIdentityPolicies()
-            .AddConnectionPolicies();
+            .AddConnectionPolicies()
+            .AddPortfolioPolicies()
+            .AddTradingPolicies();
         ConfigureForwardedHeaders(services, settings);
         configure?.Invoke(builder);
 
@@ -188,6 +194,8 @@ internal static partial class ServerHost
         app.MapIdentityEndpoints();
         app.MapAccountEndpoints();
         app.MapConnectionEndpoints();
+        app.MapPortfolioEndpoints();
+        app.MapTradingEndpoints();
         return app;
     }
 

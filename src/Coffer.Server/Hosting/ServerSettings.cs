@@ -80,6 +80,9 @@ internal sealed record ServerSettings
     /// <summary>How often every connection's key permissions are read again (COFFER_EXCHANGE_RECHECK_MINUTES, default 6 hours).</summary>
     public TimeSpan ExchangeRecheckInterval { get; init; } = TimeSpan.FromHours(6);
 
+    /// <summary>How often every connection is synced and the portfolio snapshotted (COFFER_PORTFOLIO_SYNC_MINUTES, default 15 minutes).</summary>
+    public TimeSpan PortfolioSyncInterval { get; init; } = TimeSpan.FromMinutes(15);
+
     /// <summary>The public address Coffer calls exchanges from (COFFER_EGRESS_IP), shown to users to allow-list on their keys.</summary>
     public string? EgressAddress { get; init; }
 

@@ -83,6 +83,7 @@ internal static class SettingsResolver
             },
             EgressAddress = EgressAddress(environment("COFFER_EGRESS_IP")),
             ExchangeRecheckInterval = RecheckInterval(environment("COFFER_EXCHANGE_RECHECK_MINUTES")),
+            PortfolioSyncInterval = SyncInterval(environment("COFFER_PORTFOLIO_SYNC_MINUTES")),
             PasskeyRpId = environment("COFFER_PASSKEY_RP_ID") is { Length: > 0 } rpId ? rpId.Trim().ToLowerInvariant() : null,
             PasskeyOrigins = PasskeyOrigins(environment("COFFER_PASSKEY_ORIGINS")),
         };
@@ -110,6 +111,12 @@ internal static class SettingsResolver
         : int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var minutes) && minutes is >= 1 and <= 10080
             ? TimeSpan.FromMinutes(minutes)
             : throw new SettingsException($"COFFER_EXCHANGE_RECHECK_MINUTES must be a whole number of minutes from 1 to 10080 (a week), not '{value}'.");
+
+    private static TimeSpan SyncInterval(string? value) =>
+        value is null ? TimeSpan.FromMinutes(15)
+        : int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var minutes) && minutes is >= 1 and <= 1440
+            ? TimeSpan.FromMinutes(minutes)
+            : throw new SettingsException($"COFFER_PORTFOLIO_SYNC_MINUTES must be a whole number of minutes from 1 to 1440 (a day), not '{value}'.");
 
     private static string? EgressAddress(string? value) =>
         value is null ? null

@@ -18,6 +18,18 @@ internal static class Problem
 
     public static ProblemHttpResult Result(ProblemType type, string? detail) => TypedResults.Problem(Details(type, detail));
 
+    /// <summary>A problem with extension members (RFC 9457 §3.2), e.g. the order constraint that refused a request.</summary>
+    public static ProblemHttpResult Result(ProblemType type, string? detail, IReadOnlyDictionary<string, object?> extensions)
+    {
+        var details = Details(type, detail);
+        foreach (var (key, value) in extensions)
+        {
+            details.Extensions[key] = value;
+        }
+
+        return TypedResults.Problem(details);
+    }
+
     public static async Task WriteAsync(HttpContext context, ProblemType type, string? detail)
     {
         context.Response.StatusCode = type.Status;

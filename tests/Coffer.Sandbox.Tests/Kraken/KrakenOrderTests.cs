@@ -97,12 +97,43 @@ public sealed class KrakenOrderTests
         Assert.Equal(record.GetProperty("id").GetInt64(), trade.Value.GetProperty("trade_id").GetInt64());
         Assert.Equal(Dec(record, "price"), Dec(trade.Value, "price"));
         Assert.Equal(Dec(record, "quantity"), Dec(trade.Value, "vol"));
-        // The engine charged the buy's fee in ETH (fcib); TradesHistory reports it in USD, the "total fee (quote currency)".
+        // Without oflags a buy pays its fee in the quote (fciq is Kraken's default when buying), as TradesHistory reports it.
+        Assert.Equal("USD", record.GetProperty("fee_asset").GetString());
+        Assert.Equal(Dec(record, "fee"), Dec(trade.Value, "fee"));
+        Assert.Equal("closed", order.GetProperty("status").GetString());
+        Assert.Equal("fciq", order.GetProperty("oflags").GetString());
+        Assert.Equal(trade.Name, Assert.Single(order.GetProperty("trades").EnumerateArray()).GetString());
+    }
+
+    [Fact]
+    public async Task MarketBuyWithFcib_PaysTheFeeInBase_AndTradesHistoryReportsItInQuote()
+    {
+        await using var run = await StartAsync();
+        var (apiKey, secret, account) = await run.Kraken.IssueKeyAsync(ReadTrade);
+        await run.Kraken.DepositAsync(account, "USD", 10_000m);
+
+        var placed = Result((await run.Kraken.PrivateAsync("AddOrder", apiKey, secret, "pair=ETHUSD&type=buy&ordertype=market&volume=1.5&oflags=fcib")).Body);
+        var txid = placed.GetProperty("txid")[0].GetString()!;
+        var history = Result((await run.Kraken.PrivateAsync("TradesHistory", apiKey, secret)).Body);
+        var order = Result((await run.Kraken.PrivateAsync("QueryOrders", apiKey, secret, $"txid={txid}")).Body).GetProperty(txid);
+        var record = Assert.Single((await run.Kraken.GetAsync($"/sandbox/accounts/{account}/fills")).Body.EnumerateArray());
+        var trade = Assert.Single(history.GetProperty("trades").EnumerateObject());
+
+        // fcib: the fee comes out of the ETH bought; TradesHistory states it in USD, the "total fee (quote currency)".
         Assert.Equal("ETH", record.GetProperty("fee_asset").GetString());
         Assert.Equal(Math.Round(Dec(record, "fee") * Dec(record, "price"), 6), Dec(trade.Value, "fee"));
-        Assert.Equal("closed", order.GetProperty("status").GetString());
         Assert.Equal("fcib", order.GetProperty("oflags").GetString());
-        Assert.Equal(trade.Name, Assert.Single(order.GetProperty("trades").EnumerateArray()).GetString());
+        Assert.Equal(1.5m - Dec(record, "fee"), run.Host.State.Engine.GetBalance(account, "ETH").Total);
+    }
+
+    [Fact]
+    public async Task SellWithFcib_IsRefused()
+    {
+        await using var run = await StartAsync();
+        var (apiKey, secret, account) = await run.Kraken.IssueKeyAsync(ReadTrade);
+        await run.Kraken.DepositAsync(account, "ETH", 2m);
+        var refused = await run.Kraken.PrivateAsync("AddOrder", apiKey, secret, "pair=ETHUSD&type=sell&ordertype=market&volume=1&oflags=fcib");
+        Assert.Contains("EGeneral:Invalid arguments:oflags", refused.Body.GetProperty("error").ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

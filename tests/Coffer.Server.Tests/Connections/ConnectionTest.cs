@@ -25,13 +25,16 @@ public abstract class ConnectionTest : IdentityTest, IAsyncLifetime
 
     internal SandboxHost Sandbox { get; private set; } = null!;
 
+    /// <summary>The exchanges' clock: the server's manual one, unless a test runs the server as a real process later.</summary>
+    internal virtual TimeProvider SandboxClock => Clock;
+
     internal override ServerSettings Configure(ServerSettings settings) => base.Configure(settings) with { AllowCustomExchangeUrls = true };
 
     async Task IAsyncLifetime.InitializeAsync()
     {
         await InitializeAsync();
         // On the server's clock: the tests move it (for TOTP steps and the sweep's grace), and the exchanges check timestamps.
-        Sandbox = await SandboxHost.StartAsync(new SandboxOptions { Exchanges = [SandboxExchange.Binance, SandboxExchange.Kraken, SandboxExchange.Coinbase], TimeProvider = Clock });
+        Sandbox = await SandboxHost.StartAsync(new SandboxOptions { Exchanges = [SandboxExchange.Binance, SandboxExchange.Kraken, SandboxExchange.Coinbase], TimeProvider = SandboxClock });
     }
 
     async Task IAsyncLifetime.DisposeAsync()

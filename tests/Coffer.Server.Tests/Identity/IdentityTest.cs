@@ -25,13 +25,16 @@ public abstract class IdentityTest : IAsyncLifetime
 
     internal string AdminToken { get; private set; } = null!;
 
+    /// <summary>The unseal shares of this test's vault (a restarted server needs two of them).</summary>
+    internal IReadOnlyList<string> Shares { get; private set; } = [];
+
     internal TestData Data => _data;
 
     public async Task InitializeAsync()
     {
         _postgres = OnPostgres ? await PostgresDatabase.CreateAsync() : null;
         Server = await ServerInstance.StartAsync(Configure(_data.Settings(postgres: _postgres)), Clock.Install());
-        (_, AdminToken) = await Server.InitAndUnsealAsync();
+        (Shares, AdminToken) = await Server.InitAndUnsealAsync();
         using var response = await SendAsync(HttpMethod.Post, "/api/v1/auth/password", new { new_password = AdminPassword }, AdminToken);
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
     }

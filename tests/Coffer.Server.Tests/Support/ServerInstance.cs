@@ -28,6 +28,8 @@ internal sealed class ServerInstance : IAsyncDisposable
         Client = CreateClient(settings, address);
     }
 
+    private int _disposed;
+
     public ServerSettings Settings { get; }
 
     public Uri Address { get; }
@@ -137,6 +139,12 @@ internal sealed class ServerInstance : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Idempotent: a test that stops its server early (to hand the data directory to a real process) is disposed again.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         Client.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();

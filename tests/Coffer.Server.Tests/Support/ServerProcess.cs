@@ -135,6 +135,13 @@ internal sealed partial class ServerProcess : IDisposable
         return JsonDocument.Parse(text).RootElement.Clone();
     }
 
+    /// <summary>Kills the process at once (SIGKILL on Linux: no shutdown, no flush), as a crash would.</summary>
+    public void Kill()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit(TimeSpan.FromSeconds(30));
+    }
+
     public void Dispose()
     {
         Client?.Dispose();

@@ -294,13 +294,16 @@ internal sealed partial class ConnectionService(
     /// The connector of a stored connection, for portfolio sync and trading: null unless the connection is active and
     /// its credential token is live (a frozen account, a revoked credential or a lock all stop it here).
     /// </summary>
-    public async Task<IExchangeClient?> ClientForAsync(ConnectionRow row, CancellationToken cancellationToken)
-    {
-        if (row.Status != ConnectionRow.Active || !await IsCredentialLiveAsync(row, cancellationToken))
-        {
-            return null;
-        }
+    public async Task<IExchangeClient?> ClientForAsync(ConnectionRow row, CancellationToken cancellationToken) =>
+        await IsUsableAsync(row, cancellationToken) ? CreateClient(row) : null;
 
+    /// <summary>Whether the connection may be used now: active, and its credential token live (not frozen, not revoked).</summary>
+    public async Task<bool> IsUsableAsync(ConnectionRow row, CancellationToken cancellationToken) =>
+        row.Status == ConnectionRow.Active && await IsCredentialLiveAsync(row, cancellationToken);
+
+    /// <summary>The connector of a stored connection, without the liveness check: callers check <see cref="IsUsableAsync"/> on every use.</summary>
+    public IExchangeClient CreateClient(ConnectionRow row)
+    {
         var info = ExchangeCatalog.Find(row.Exchange)!;
         return Client(info, row.BaseUrl is null ? info.DefaultBaseUri : new Uri(row.BaseUrl), row.ApiKey, new CredentialHandle(row.UserId, row.SecretId));
     }
