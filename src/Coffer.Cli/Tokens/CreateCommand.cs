@@ -28,11 +28,11 @@ internal static class CreateCommand
         };
         kind.AcceptOnlyFromAmong(Kinds);
         var name = new Option<string?>("--name") { Description = "A name to recognize the token by in `coffer token list`.", HelpName = "NAME" };
-        var maxNotional = TokenArguments.PositiveDecimal("--max-notional", "Trading: the largest order value the token may place, in quote currency.");
+        var maxNotional = TokenArguments.PositiveDecimal("--max-notional", "Trading: the largest order value the token may place, in your portfolio currency (USD unless set).");
         var exchanges = TokenArguments.Repeatable("--exchange", "Trading: an exchange the token may trade on (repeat for more).", "EXCHANGE");
         var symbols = TokenArguments.Repeatable("--symbol", "Trading: a symbol the token may trade, e.g. BTC/USDT (repeat for more).", "SYMBOL");
         var priceBand = TokenArguments.PositiveDecimal("--price-band-percent", "Trading: how far from the market price (in percent) an order's price may be.");
-        var dailyCap = TokenArguments.PositiveDecimal("--daily-volume-cap", "Trading: the most the token may trade per day, in quote currency.");
+        var dailyCap = TokenArguments.PositiveDecimal("--daily-volume-cap", "Trading: the most the token (with its children) may trade in 24 hours, in your portfolio currency.");
 
         var command = new Command(
             "create",

@@ -1,5 +1,8 @@
 using System.Net;
 using System.Text.Json;
+using Coffer.Sandbox.Faults;
+using Coffer.Server.Features.Trading;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Coffer.Server.Tests.Trading;
 
@@ -202,6 +205,46 @@ public abstract class OrderGuardApiTests : TradingTest
         Assert.True((int)response.StatusCode is 400 or 404, $"{(int)response.StatusCode}");
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal(0, OrderRequestsSeen());
+    }
+
+    [Fact]
+    public async Task Follow_AnOpenOrderThatFillsLater_IsClosedWithItsFill()
+    {
+        await SetUpTraderAsync();
+        var placed = await PlacedAsync("binance", "BTC/USDT", "buy", "limit", 0.01m, 59_500m);
+        Assert.Equal("open", placed.GetProperty("state").GetString());
+        Sandbox.State.Engine.SetPrice("BTC/USDT", 59_000m);
+
+        await Server.Services.GetRequiredService<OrderReconciler>().ReconcileAsync(followOpen: true, CancellationToken.None);
+        var order = await Server.GetJsonAsync($"/api/v1/orders/{placed.GetProperty("id").GetString()}", Session);
+        Assert.Equal("closed", order.GetProperty("state").GetString());
+        Assert.Equal(0.01m, order.GetProperty("filled").GetDecimal());
+        var fills = Sandbox.State.Engine.GetFills(Accounts["binance"].Key.Account);
+        Assert.Equal(fills.Sum(f => f.QuoteQuantity), order.GetProperty("filled_cost").GetDecimal());
+    }
+
+    [Fact]
+    public async Task Place_WhenTheExchangesAnswerIsLost_IsAcceptedAsSentThenSettledWithoutSendingAgain()
+    {
+        await SetUpTraderAsync();
+        Sandbox.State.Faults.Set(new FaultPlan { ServerError = new FaultRule(Every: 1) });
+        using var response = await PlaceAsync(Order("coinbase", "BTC/USD", "buy", "limit", 0.01m, 59_000m));
+        var accepted = await JsonAsync(response, HttpStatusCode.Accepted);
+        Assert.Equal("sent", accepted.GetProperty("state").GetString());
+        Assert.Contains("not known yet", accepted.GetProperty("error").GetString(), StringComparison.Ordinal);
+
+        // The exchange never had it (the fault answered first): once the in-flight grace is over, it is failed.
+        Sandbox.State.Faults.Set(FaultPlan.None);
+        var reconciler = Server.Services.GetRequiredService<OrderReconciler>();
+        await reconciler.ReconcileAsync(followOpen: false, CancellationToken.None);
+        var id = accepted.GetProperty("id").GetString();
+        Assert.Equal("sent", (await Server.GetJsonAsync($"/api/v1/orders/{id}", Session)).GetProperty("state").GetString());
+        Clock.Advance(OrderReconciler.InFlightGrace + TimeSpan.FromSeconds(1));
+        var placements = OrderRequestsSeen();
+        await reconciler.ReconcileAsync(followOpen: false, CancellationToken.None);
+        Assert.Equal("failed", (await Server.GetJsonAsync($"/api/v1/orders/{id}", Session)).GetProperty("state").GetString());
+        Assert.Equal(placements, OrderRequestsSeen());
+        Assert.Empty(Sandbox.State.Engine.GetOrders(Accounts["coinbase"].Key.Account));
     }
 
     [Fact]

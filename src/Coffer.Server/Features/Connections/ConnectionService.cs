@@ -257,6 +257,11 @@ internal sealed partial class ConnectionService(
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
             await db.SaveChangesAsync(cancellationToken);
+
+            // Its present state goes with it (the portfolio no longer counts it); its orders and trades stay as history.
+            await db.Table<Portfolio.BalanceRow>().Where(b => b.ConnectionId == id).ExecuteDeleteAsync(cancellationToken);
+            await db.Table<Portfolio.SyncCoverageRow>().Where(c => c.ConnectionId == id).ExecuteDeleteAsync(cancellationToken);
+            await db.Table<Portfolio.SyncCursorRow>().Where(c => c.ConnectionId == id).ExecuteDeleteAsync(cancellationToken);
             await audit.AppendAsync(db, new AuditEntry("connection.remove", AuditOutcome.Success) { Actor = actor, UserId = userId, Target = row.CredentialAccessor }.With("exchange", row.Exchange).With("label", row.Label), cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }

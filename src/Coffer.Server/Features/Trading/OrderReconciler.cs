@@ -28,6 +28,11 @@ internal sealed partial class OrderReconciler(
 
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
 
+    /// <summary>Open orders are followed every this many passes (30 s): each look costs a list call per account (Binance: weight 80).</summary>
+    public const int FollowEvery = 6;
+
+    private int _pass;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(Interval, time);
@@ -40,7 +45,7 @@ internal sealed partial class OrderReconciler(
 
             try
             {
-                await ReconcileAsync(stoppingToken);
+                await ReconcileAsync(followOpen: _pass++ % FollowEvery == 0, stoppingToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException and not ObjectDisposedException)
             {
@@ -50,15 +55,15 @@ internal sealed partial class OrderReconciler(
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    /// <summary>One pass over every connection with unconfirmed or open Coffer orders. Returns how many orders changed state.</summary>
-    public async Task<int> ReconcileAsync(CancellationToken cancellationToken)
+    /// <summary>One pass over every connection with unconfirmed (and, with <paramref name="followOpen"/>, open) Coffer orders. Returns how many orders changed state.</summary>
+    public async Task<int> ReconcileAsync(bool followOpen, CancellationToken cancellationToken)
     {
         List<OrderRow> pending;
         List<ConnectionRow> connections;
         await using (var db = await factory.CreateDbContextAsync(cancellationToken))
         {
             pending = await db.Table<OrderRow>().AsNoTracking()
-                .Where(o => o.Origin == OrderRow.FromCoffer && (o.State == OrderStates.Recorded || o.State == OrderStates.Sent || o.State == OrderStates.Open))
+                .Where(o => o.Origin == OrderRow.FromCoffer && (o.State == OrderStates.Recorded || o.State == OrderStates.Sent || (followOpen && o.State == OrderStates.Open)))
                 .ToListAsync(cancellationToken);
             var ids = pending.Select(o => o.ConnectionId).Distinct().ToList();
             connections = await db.Table<ConnectionRow>().AsNoTracking().Where(c => ids.Contains(c.Id)).ToListAsync(cancellationToken);
