@@ -118,7 +118,10 @@ public sealed class KrakenSandboxConnectTests
             Assert.Equal(new Balance(asset, free, locked, free + locked), balances.ByCurrency[asset]);
         }
 
-        Assert.Equal(new Balance("USD", 10_000.5001m - 50m, 50m, 10_000.5001m), balances.ByCurrency["USD"]);
+        // The limit buy holds 0.001 × 50000 and its taker fee in USD (fciq, Kraken's default when buying): 50 + 0.13.
+        var heldUsd = KrakenSandbox.Held(sandbox, "BTC/USD", 0.001m * 50_000m);
+        Assert.Equal(50.13m, heldUsd);
+        Assert.Equal(new Balance("USD", 10_000.5001m - heldUsd, heldUsd, 10_000.5001m), balances.ByCurrency["USD"]);
         Assert.Equal(new Balance("BTC", 1.0345678912m, 0.2m, 1.2345678912m), balances.ByCurrency["BTC"]);
         Assert.Equal(0.00000001m, balances.ByCurrency["USDT"].Free);
     }

@@ -1,6 +1,7 @@
 using Coffer.Exchanges.Kraken;
 using Coffer.Exchanges.Model;
 using Coffer.Sandbox.Kraken;
+using static Coffer.Exchanges.Tests.Sandbox.KrakenSandbox;
 
 namespace Coffer.Exchanges.Tests.Sandbox;
 
@@ -45,9 +46,11 @@ public sealed class KrakenSandboxOrderTests
 
         var otherPair = await client.CreateOrderAsync(Req("e2e-eth", OrderSide.Buy, OrderType.Limit, 0.01m, price: 2_000m) with { Symbol = Eth }, default);
 
-        // Held: the limit buys at their prices (stop and take-profit buys at their triggers), the sells' amounts; and the ETH buy.
+        // Held: the limit buys at their prices (stop and take-profit buys at their triggers) and the ETH buy, each with the
+        // most its fee can be (taker) in USD, as buys pay their fee in the quote (fciq); the sells' amounts.
         var holding = await client.FetchBalanceAsync(default);
-        var heldUsd = 50m + 50.0005m + 65m + 55m + 20m;
+        var heldUsd = Held(sandbox, Btc, 50m) + Held(sandbox, Btc, 50.0005m) + Held(sandbox, Btc, 65m) + Held(sandbox, Btc, 55m) + Held(sandbox, Eth, 20m);
+        Assert.Equal(240.0005m + 0.13m + 0.1300013m + 0.169m + 0.143m + 0.052m, heldUsd);
         Assert.Equal(new Balance("USD", DepositUsd - heldUsd, heldUsd, DepositUsd), holding.ByCurrency["USD"]);
         Assert.Equal(new Balance("BTC", DepositBtc - 0.005m, 0.005m, DepositBtc), holding.ByCurrency["BTC"]);
 
@@ -89,6 +92,9 @@ public sealed class KrakenSandboxOrderTests
             var done = Assert.Single(closed, o => o.Id == order.Id);
             SandboxChecks.AssertMatches(request, done, OrderStatus.Canceled);
             Assert.Equal(0m, done.Filled);
+
+            // Kraken shows every one of these with fciq (the default when buying; the sandbox's sells pay in quote too).
+            Assert.Equal(new Fee("USD", 0m), done.Fee);
         }
 
         Assert.Equal(placed[^1].Order.Id, (await client.FetchOrderByClientOrderIdAsync("e2e-take-profit-limit", Btc, default))?.Id);
@@ -134,10 +140,17 @@ public sealed class KrakenSandboxOrderTests
         var marketByCost = await Place(Req("e2e-market-cost", OrderSide.Buy, OrderType.Market, null, cost: 100m));
         var takingLimit = await Place(Req("e2e-limit-taker", OrderSide.Sell, OrderType.Limit, 0.005m, price: 59_000m));
         var byAmount = await client.FetchOrderAsync(marketByAmount.Id, Btc, default);
+        var btcMarket = EngineMarket(sandbox, Btc);
         Assert.Equal((OrderStatus.Closed, 0.01m, 60_030m, 600.3m), (byAmount.Status, byAmount.Filled, byAmount.Average, byAmount.Cost));
+
+        // Buys pay their fee in USD (fciq, Kraken's default when buying), on top of the cost; a buy by cost spends its
+        // 100 USD fee included, short of it by less than one more lot with its fee.
+        Assert.Equal(new Fee("USD", Math.Round(600.3m * btcMarket.TakerFee, 8, MidpointRounding.AwayFromZero)), byAmount.Fee);
         var byCost = await client.FetchOrderAsync(marketByCost.Id, Btc, default);
         Assert.Equal(OrderStatus.Closed, byCost.Status);
-        Assert.True(byCost.Cost is > 0 and <= 100m);
+        Assert.Equal("USD", byCost.Fee!.Currency);
+        Assert.Equal(Math.Round(byCost.Cost!.Value * btcMarket.TakerFee, 8, MidpointRounding.AwayFromZero), byCost.Fee.Cost);
+        Assert.InRange(byCost.Cost.Value + byCost.Fee.Cost, 100m - (60_030m * btcMarket.LotStep * (1m + btcMarket.TakerFee)), 100m);
         Assert.Equal((byCost.Filled, 0m), (byCost.Amount, byCost.Remaining));
         var taken = await client.FetchOrderAsync(takingLimit.Id, Btc, default);
         Assert.Equal((OrderStatus.Closed, 59_970m), (taken.Status, taken.Average));
@@ -173,8 +186,16 @@ public sealed class KrakenSandboxOrderTests
         Assert.Equal(filled.Count, fills.Select(f => f.OrderId).Distinct().Count());
         Assert.Contains(fills, f => f.Maker);
         Assert.Contains(fills, f => !f.Maker);
-        Assert.Contains(fills, f => f.FeeAsset == "BTC");
-        Assert.Contains(fills, f => f.FeeAsset == "USD");
+        Assert.Contains(fills, f => f.Side == "buy");
+        Assert.Contains(fills, f => f.Side == "sell");
+
+        // Every fill pays its fee in USD: the buys by fciq (the connector sends no fcib), the sells in the quote received;
+        // at the maker or taker rate on the fill's cost, rounded as the engine rounds fees.
+        foreach (var f in fills)
+        {
+            Assert.Equal("USD", f.FeeAsset);
+            Assert.Equal(Math.Round(f.QuoteQuantity * (f.Maker ? btcMarket.MakerFee : btcMarket.TakerFee), 8, MidpointRounding.AwayFromZero), f.Fee);
+        }
 
         var closed = await client.FetchClosedOrdersAsync(Btc, null, null, default);
         Assert.Equal(Ids(filled.Select(f => f.Placed)), Ids(closed));
@@ -219,7 +240,19 @@ public sealed class KrakenSandboxOrderTests
         Assert.False(taken.Maker);
         Assert.Equal(taken.QuoteQuantity, partly.Cost);
         Assert.Equal(taken.Price, partly.Average);
-        Assert.Equal(new Fee("DUST", taken.Fee), partly.Fee);
+        // The buy pays its fee in USDT (fciq, Kraken's default when buying): the taker rate on the cost, on top of it.
+        var dustMarket = EngineMarket(sandbox, Dust);
+        Assert.Equal("USDT", taken.FeeAsset);
+        Assert.Equal(Math.Round(taken.QuoteQuantity * dustMarket.TakerFee, 8, MidpointRounding.AwayFromZero), taken.Fee);
+        Assert.Equal(new Fee("USDT", taken.Fee), partly.Fee);
+
+        // The rest still holds its value at the limit price and the taker fee on the whole order, less what the fill paid.
+        var held = Held(sandbox, Dust, 800m * 0.26m);
+        Assert.Equal(208.832m, held);
+        var spent = taken.QuoteQuantity + taken.Fee;
+        var resting = await client.FetchBalanceAsync(default);
+        Assert.Equal(new Balance("USDT", 1_000m - held, held - spent, 1_000m - spent), resting.ByCurrency["USDT"]);
+        Assert.Equal(new Balance("DUST", taken.Quantity, 0m, taken.Quantity), resting.ByCurrency["DUST"]);
         AssertTradesAreTheFills(client.Markets.BySymbol(Dust), fillsSoFar, await client.FetchMyTradesAsync(Dust, null, null, default), costDecimals: 4);
 
         // The next price step refills the book: the rest fills at the order's own price, as a maker.
@@ -229,6 +262,7 @@ public sealed class KrakenSandboxOrderTests
         Assert.Equal(2, fills.Count);
         Assert.True(fills[1].Maker);
         Assert.Equal((0.26m, 300m), (fills[1].Price, fills[1].Quantity));
+        Assert.Equal(("USDT", Math.Round(78m * dustMarket.MakerFee, 8, MidpointRounding.AwayFromZero)), (fills[1].FeeAsset, fills[1].Fee));
         Assert.Empty(await client.FetchOpenOrdersAsync(Dust, default));
         AssertAddsUpToItsFills(request, Assert.Single(await client.FetchClosedOrdersAsync(Dust, null, null, default)), fills, OrderStatus.Closed);
         AssertTradesAreTheFills(client.Markets.BySymbol(Dust), fills, await client.FetchMyTradesAsync(Dust, null, null, default), costDecimals: 4);

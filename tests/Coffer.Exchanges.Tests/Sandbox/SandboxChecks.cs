@@ -19,15 +19,18 @@ internal static class SandboxChecks
 
     /// <summary>
     /// An account's quote and base holdings after its fills, from what it held before: a buy pays the quote and receives
-    /// the base less the fee, a sell the other way round (the sandbox charges the fee in the asset received).
+    /// the base, a sell the other way round, and each fill's fee comes off the asset it was charged in (<see
+    /// cref="SandboxFill.FeeAsset"/>: the base received on a Binance buy or a Kraken fcib buy, else the quote).
     /// </summary>
     public static (decimal Quote, decimal Base) Settle(IEnumerable<SandboxFill> fills, decimal quote, decimal @base)
     {
         foreach (var f in fills)
         {
+            var feeInBase = f.FeeAsset == f.Symbol[..f.Symbol.IndexOf('/', StringComparison.Ordinal)];
+            var (quoteFee, baseFee) = feeInBase ? (0m, f.Fee) : (f.Fee, 0m);
             (quote, @base) = f.Side == "buy"
-                ? (quote - f.QuoteQuantity, @base + f.Quantity - f.Fee)
-                : (quote + f.QuoteQuantity - f.Fee, @base - f.Quantity);
+                ? (quote - f.QuoteQuantity - quoteFee, @base + f.Quantity - baseFee)
+                : (quote + f.QuoteQuantity - quoteFee, @base - f.Quantity - baseFee);
         }
 
         return (quote, @base);

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Coffer.Sandbox.Engine;
 using Coffer.Sandbox.Keys;
 using Coffer.Sandbox.Tests.Support;
 using static Coffer.Sandbox.Tests.Support.KrakenTestClient;
@@ -37,7 +38,10 @@ public sealed class KrakenAuthTests
         Assert.Matches("^O[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{6}$", Assert.Single(result.GetProperty("txid").EnumerateArray()).GetString());
         var order = Assert.Single(run.Host.State.Engine.GetOrders(key.Account));
         Assert.Equal((37_500m, 1.25m), (order.Price!.Value, order.Quantity!.Value));
-        Assert.Equal(50_000m - 46_875m, run.Host.State.Engine.GetBalance(key.Account, "USD").Free);
+        // fciq is Kraken's default when buying: the resting buy holds its value and the most its fee can be (taker) in USD.
+        var held = Held(run, "BTC/USD", 1.25m * 37_500m);
+        Assert.Equal(46_875m + 121.875m, held);
+        Assert.Equal(new Balance("USD", 50_000m - held, held), run.Host.State.Engine.GetBalance(key.Account, "USD"));
         Assert.Equal(["EAPI:Invalid nonce"], Errors(replay));
         Assert.Single(run.Host.State.Engine.GetOrders(key.Account));
     }
@@ -76,7 +80,9 @@ public sealed class KrakenAuthTests
         Assert.Equal("0.5000000000", Result(balance).GetProperty("XXBT").GetString());
         var usd = Result(extended).GetProperty("ZUSD");
         Assert.Equal("1234.5000", usd.GetProperty("balance").GetString());
-        Assert.Equal("200.0000", usd.GetProperty("hold_trade").GetString());
+        // The buy pays its fee in USD (fciq, Kraken's default when buying), so it holds 0.2 × 1000 and the taker fee on it.
+        Assert.Equal(200m + 0.52m, Held(run, "BTC/USD", 0.2m * 1_000m));
+        Assert.Equal("200.5200", usd.GetProperty("hold_trade").GetString());
     }
 
     [Fact]
@@ -231,4 +237,8 @@ public sealed class KrakenAuthTests
         var vectors = JsonNode.Parse(File.ReadAllText(path))!["vectors"]!.AsArray();
         return vectors.Single(v => v!["id"]!.GetValue<string>() == id)!;
     }
+
+    /// <summary>What the sandbox holds for a buy of this value paying its fee in the quote: the value and the taker fee on it.</summary>
+    private static decimal Held(SandboxRun run, string symbol, decimal value) =>
+        value + Math.Round(value * run.Host.State.Engine.Markets.Single(m => m.Symbol == symbol).TakerFee, 8, MidpointRounding.AwayFromZero);
 }

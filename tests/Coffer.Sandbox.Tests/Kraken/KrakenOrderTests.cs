@@ -63,7 +63,11 @@ public sealed class KrakenOrderTests
         Assert.Equal("XBTUSD", queried.GetProperty("descr").GetProperty("pair").GetString());
         Assert.Equal("0.10000000", queried.GetProperty("vol").GetString());
         Assert.Equal(txid, Assert.Single(open.EnumerateObject()).Name);
-        Assert.Equal(new Balance("USD", 5_000m, 5_000m), held);
+        // fciq (Kraken's default when buying): the buy holds its value and the most its fee can be (taker, 0.26 %) in USD.
+        Assert.Equal("fciq", queried.GetProperty("oflags").GetString());
+        var hold = 5_000m + Math.Round(5_000m * EngineMarket(run, "BTC/USD").TakerFee, 8, MidpointRounding.AwayFromZero);
+        Assert.Equal(5_013m, hold);
+        Assert.Equal(new Balance("USD", 10_000m - hold, hold), held);
         Assert.Equal(1, canceled.GetProperty("count").GetInt32());
         Assert.Equal(["EOrder:Unknown order"], Errors(again));
         Assert.Equal(["EOrder:Unknown order"], Errors(unknown));
@@ -147,8 +151,16 @@ public sealed class KrakenOrderTests
 
         Result(body);
         var fill = Assert.Single(run.Host.State.Engine.GetFills(account));
-        Assert.True(fill.QuoteQuantity is <= 600m and > 599m);
-        Assert.Equal(1_000m - fill.QuoteQuantity, run.Host.State.Engine.GetBalance(account, "USD").Free);
+        var market = EngineMarket(run, "BTC/USD");
+
+        // The buy pays its fee in USD (fciq, Kraken's default when buying), so the 600 USD it spends include the taker fee:
+        // the cost and fee add up to at most 600, short of it by less than one more lot with its fee.
+        Assert.Equal("USD", fill.FeeAsset);
+        Assert.False(fill.IsMaker);
+        Assert.Equal(Math.Round(fill.QuoteQuantity * market.TakerFee, 8, MidpointRounding.AwayFromZero), fill.Fee);
+        Assert.InRange(fill.QuoteQuantity + fill.Fee, 600m - (fill.Price * market.LotStep * (1m + market.TakerFee)), 600m);
+        Assert.Equal(new Balance("USD", 1_000m - fill.QuoteQuantity - fill.Fee, 0m), run.Host.State.Engine.GetBalance(account, "USD"));
+        Assert.Equal(new Balance("BTC", fill.Quantity, 0m), run.Host.State.Engine.GetBalance(account, "BTC"));
     }
 
     [Fact]
@@ -257,4 +269,6 @@ public sealed class KrakenOrderTests
 
     private static decimal Dec(System.Text.Json.JsonElement array, int index) =>
         decimal.Parse(array[index].GetString()!, CultureInfo.InvariantCulture);
+
+    private static Market EngineMarket(SandboxRun run, string symbol) => run.Host.State.Engine.Markets.Single(m => m.Symbol == symbol);
 }
