@@ -9,6 +9,7 @@ using Coffer.Server.Problems;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
+
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -175,7 +176,7 @@ internal static partial class PortfolioEndpoints
         return TypedResults.Ok(new SettingsView(next.Currency, next.StepUpThreshold));
     }
 
-    internal static async Task<Results<Ok<MarketsView>, ProblemHttpResult>> Markets(Guid? connectionId, string? symbol, HttpContext http, IDbContextFactory<CofferDb> factory, ExchangeAccess access, CancellationToken cancellationToken)
+    internal static async Task<Results<Ok<MarketsView>, ProblemHttpResult>> Markets([Microsoft.AspNetCore.Mvc.FromQuery(Name = "connection_id")] Guid? connectionId, string? symbol, HttpContext http, IDbContextFactory<CofferDb> factory, ExchangeAccess access, CancellationToken cancellationToken)
     {
         var (connector, problem) = await ConnectorAsync(connectionId, http, factory, access, cancellationToken);
         if (connector is null)
@@ -195,7 +196,7 @@ internal static partial class PortfolioEndpoints
         }
     }
 
-    internal static async Task<Results<Ok<TickersView>, ProblemHttpResult>> Tickers(Guid? connectionId, string? symbols, HttpContext http, IDbContextFactory<CofferDb> factory, ExchangeAccess access, CancellationToken cancellationToken)
+    internal static async Task<Results<Ok<TickersView>, ProblemHttpResult>> Tickers([Microsoft.AspNetCore.Mvc.FromQuery(Name = "connection_id")] Guid? connectionId, string? symbols, HttpContext http, IDbContextFactory<CofferDb> factory, ExchangeAccess access, CancellationToken cancellationToken)
     {
         var (connector, problem) = await ConnectorAsync(connectionId, http, factory, access, cancellationToken);
         if (connector is null)
