@@ -151,12 +151,22 @@ internal sealed partial class BinanceClient : IExchangeClient
         return BinanceParsing.Order(doc.RootElement, market.Symbol);
     }
 
-    /// <summary>DELETE /api/v3/openOrders: one symbol only (Binance has no cancel-everything call on spot).</summary>
+    /// <summary>
+    /// DELETE /api/v3/openOrders: one symbol only (Binance has no cancel-everything call on spot).
+    /// With nothing open Binance answers -2011 "Unknown order sent."; that is nothing to cancel, not a failure.
+    /// </summary>
     public async Task<IReadOnlyList<Order>> CancelAllOrdersAsync(string? symbol, CancellationToken cancellationToken)
     {
         var market = Markets.BySymbol(RequireSymbol(symbol, "orders to cancel", "DELETE /api/v3/openOrders"));
-        using var doc = await SignedAsync(HttpMethod.Delete, "/api/v3/openOrders", [new("symbol", market.Id)], BinanceRateLimits.Weight(1), cancellationToken);
-        return Orders(doc.RootElement);
+        try
+        {
+            using var doc = await SignedAsync(HttpMethod.Delete, "/api/v3/openOrders", [new("symbol", market.Id)], BinanceRateLimits.Weight(1), cancellationToken);
+            return Orders(doc.RootElement);
+        }
+        catch (ExchangeException ex) when (ex.Kind == ExchangeErrorKind.NotFound)
+        {
+            return [];
+        }
     }
 
     /// <summary>GET /api/v3/time; also re-measures the clock offset signed requests use.</summary>

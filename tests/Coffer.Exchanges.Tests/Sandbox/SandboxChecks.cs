@@ -108,6 +108,7 @@ internal static class SandboxChecks
         Assert.Equal(rest, Ids(cancelled));
         Assert.All(cancelled, o => Assert.Equal(OrderStatus.Canceled, o.Status));
         Assert.Empty(await client.FetchOpenOrdersAsync(symbol, default));
+        Assert.Empty(await client.CancelAllOrdersAsync(symbol, default)); // nothing open: nothing to cancel, not an error
         foreach (var (request, order) in placed)
         {
             assertMatches(request, await client.FetchOrderAsync(order.Id, symbol, default), OrderStatus.Canceled);

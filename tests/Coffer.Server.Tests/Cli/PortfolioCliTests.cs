@@ -62,6 +62,8 @@ public sealed class PortfolioCliTests : TradingTest
         Assert.Contains("Canceled 2 BTC/USDT orders on 'binance'.", all.Stdout, StringComparison.Ordinal);
         Assert.Empty(Sandbox.State.Engine.GetOrders(account, openOnly: true));
         Assert.Single(Sandbox.State.Engine.GetOrders(Accounts["kraken"].Key.Account, openOnly: true));
+        var none = await SucceedAsync("order", "cancel-all", "--connection", "binance", "--symbol", "BTC/USDT");
+        Assert.Contains("No open BTC/USDT orders on 'binance': nothing to cancel.", none.Stdout, StringComparison.Ordinal);
 
         // Cancelling what is no longer open is the server's problem, with the fix.
         var again = await RunAsync(new TestConsole(), "order", "cancel", IdOf(limit));
