@@ -25,7 +25,11 @@ internal interface IExchangeClient
     /// <summary>Open orders, of one symbol or (where the exchange allows it) of all.</summary>
     Task<IReadOnlyList<Order>> FetchOpenOrdersAsync(string? symbol, CancellationToken cancellationToken);
 
-    /// <summary>Filled, cancelled and expired orders since <paramref name="since"/>; some exchanges require a symbol.</summary>
+    /// <summary>
+    /// Filled, cancelled and expired orders; some exchanges require a symbol. Without <paramref name="since"/>, the
+    /// most recent (as CCXT). With it, history for an incremental reader: orders created (on some exchanges also
+    /// closed) at or after it, the oldest first, at most <paramref name="limit"/>; fewer only when nothing is left.
+    /// </summary>
     Task<IReadOnlyList<Order>> FetchClosedOrdersAsync(string? symbol, DateTimeOffset? since, int? limit, CancellationToken cancellationToken);
 
     /// <summary>One order by the exchange's id.</summary>
@@ -34,7 +38,10 @@ internal interface IExchangeClient
     /// <summary>One order by the client order id Coffer gave it; null when the exchange has no such order (reconciliation).</summary>
     Task<Order?> FetchOrderByClientOrderIdAsync(string clientOrderId, string symbol, CancellationToken cancellationToken);
 
-    /// <summary>The account's fills; some exchanges require a symbol.</summary>
+    /// <summary>
+    /// The account's fills; some exchanges require a symbol. Without <paramref name="since"/>, the most recent; with
+    /// it, fills at or after it, the oldest first, at most <paramref name="limit"/>; fewer only when nothing is left.
+    /// </summary>
     Task<IReadOnlyList<Trade>> FetchMyTradesAsync(string? symbol, DateTimeOffset? since, int? limit, CancellationToken cancellationToken);
 
     Task<Order> CreateOrderAsync(OrderRequest request, CancellationToken cancellationToken);

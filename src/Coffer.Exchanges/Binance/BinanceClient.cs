@@ -89,8 +89,13 @@ internal sealed partial class BinanceClient : IExchangeClient
     public async Task<IReadOnlyList<Order>> FetchClosedOrdersAsync(string? symbol, DateTimeOffset? since, int? limit, CancellationToken cancellationToken)
     {
         var market = Markets.BySymbol(RequireSymbol(symbol, "closed orders", "GET /api/v3/allOrders"));
+        if (since is { } from)
+        {
+            // allOrders filters startTime on the order's creation time.
+            return await ForwardAsync("/api/v3/allOrders", market.Id, from, limit, o => BinanceParsing.Order(o, SymbolOf(o, market.Symbol)), o => o.Status != OrderStatus.Open, o => o.Timestamp ?? from, o => o.Id, cancellationToken);
+        }
+
         var parameters = new List<KeyValuePair<string, string>> { new("symbol", market.Id) };
-        AddSince(parameters, since);
 
         // No limit on the wire: Binance's limit counts open orders too, which are filtered out here (as CCXT does).
         using var doc = await SignedAsync(HttpMethod.Get, "/api/v3/allOrders", parameters, BinanceRateLimits.Weight(20), cancellationToken);
@@ -123,6 +128,11 @@ internal sealed partial class BinanceClient : IExchangeClient
     public async Task<IReadOnlyList<Trade>> FetchMyTradesAsync(string? symbol, DateTimeOffset? since, int? limit, CancellationToken cancellationToken)
     {
         var market = Markets.BySymbol(RequireSymbol(symbol, "trades", "GET /api/v3/myTrades"));
+        if (since is { } from && limit is not (> 0 and <= HistoryPage))
+        {
+            return await ForwardAsync("/api/v3/myTrades", market.Id, from, limit, t => BinanceParsing.Trade(t, SymbolOf(t, market.Symbol)), _ => true, t => t.Timestamp, t => t.Id, cancellationToken);
+        }
+
         var parameters = new List<KeyValuePair<string, string>> { new("symbol", market.Id) };
         AddSince(parameters, since);
         if (limit is { } n)

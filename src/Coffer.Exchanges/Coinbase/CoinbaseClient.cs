@@ -130,7 +130,9 @@ internal sealed class CoinbaseClient : IExchangeClient
         AddProduct(query, symbol);
         if (since is { } start)
         {
+            // Coinbase lists newest first: the oldest from 'since' (Coffer's contract) are at the end of the last page.
             query.Add(new("start_date", Iso(start)));
+            return OldestFirst(await OrdersAsync(query, int.MaxValue, cancellationToken), limit, o => o.Timestamp ?? start, o => o.Id);
         }
 
         return await OrdersAsync(query, limit ?? int.MaxValue, cancellationToken);
@@ -195,17 +197,24 @@ internal sealed class CoinbaseClient : IExchangeClient
             query.Add(new("start_sequence_timestamp", Iso(start)));
         }
 
+        // Newest first: with 'since', every page is read so the oldest can be handed out first (Coffer's contract).
         var trades = new List<Trade>();
         await foreach (var fill in PagesAsync("/orders/historical/fills", query, "fills", cancellationToken))
         {
             trades.Add(CoinbaseParsing.Trade(fill, SymbolOf));
-            if (trades.Count >= (limit ?? int.MaxValue))
+            if (since is null && trades.Count >= (limit ?? int.MaxValue))
             {
                 break;
             }
         }
 
-        return trades;
+        return since is null ? trades : OldestFirst(trades, limit, t => t.Timestamp, t => t.Id);
+    }
+
+    private static List<T> OldestFirst<T>(IEnumerable<T> items, int? limit, Func<T, DateTimeOffset> timeOf, Func<T, string> idOf)
+    {
+        var ordered = items.DistinctBy(idOf, StringComparer.Ordinal).OrderBy(timeOf).ThenBy(idOf, StringComparer.Ordinal);
+        return limit is { } n ? [.. ordered.Take(n)] : [.. ordered];
     }
 
     public async Task<Order> CreateOrderAsync(OrderRequest request, CancellationToken cancellationToken)

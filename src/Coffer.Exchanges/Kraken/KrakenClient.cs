@@ -96,12 +96,16 @@ internal sealed partial class KrakenClient : IExchangeClient
 
     public async Task<IReadOnlyList<Order>> FetchClosedOrdersAsync(string? symbol, DateTimeOffset? since, int? limit, CancellationToken cancellationToken)
     {
-        // ClosedOrders has no pair filter: Kraken returns every pair's orders (50 a page, newest first); Coffer filters.
+        // ClosedOrders has no pair filter: Kraken returns every pair's orders (newest closed first); Coffer filters.
+        // With the default closetime=both, 'start' keeps every order opened or closed after it.
         var market = await MarketOrNullAsync(symbol, cancellationToken);
-        var fields = since is { } from ? new List<KeyValuePair<string, string>> { new("start", KrakenParsing.Seconds(from)) } : [];
-        var result = await PrivateAsync("ClosedOrders", fields, [KrakenRateLimits.OneCall], null, cancellationToken);
-        var orders = Orders(Object(result, "ClosedOrders")["closed"], market);
-        return limit is { } n ? orders.Take(n).ToList() : orders;
+        return await HistoryAsync(
+            "ClosedOrders", "closed", KrakenRateLimits.OneCall, since, limit,
+            (id, node) => KrakenParsing.Order(id, node, FindMarket),
+            o => market is null || o.Symbol == market.Symbol,
+            o => o.LastUpdateTimestamp ?? o.Timestamp ?? DateTimeOffset.MinValue,
+            o => o.Id,
+            cancellationToken);
     }
 
     public async Task<Order> FetchOrderAsync(string id, string symbol, CancellationToken cancellationToken)
@@ -129,28 +133,15 @@ internal sealed partial class KrakenClient : IExchangeClient
 
     public async Task<IReadOnlyList<Trade>> FetchMyTradesAsync(string? symbol, DateTimeOffset? since, int? limit, CancellationToken cancellationToken)
     {
+        // TradesHistory has no pair filter either. Trade history costs 2 on the REST counter (spot-rest-ratelimits).
         var market = await MarketOrNullAsync(symbol, cancellationToken);
-        var fields = since is { } from ? new List<KeyValuePair<string, string>> { new("start", KrakenParsing.Seconds(from)) } : [];
-
-        // Trade history costs 4 on the REST counter (spot-rest-ratelimits).
-        var result = await PrivateAsync("TradesHistory", fields, [KrakenRateLimits.HistoryCall], null, cancellationToken);
-        var trades = new List<Trade>();
-        if (Object(result, "TradesHistory")["trades"] is JsonObject map)
-        {
-            foreach (var (id, node) in map)
-            {
-                if (node is not null)
-                {
-                    var trade = KrakenParsing.Trade(id, node, FindMarket);
-                    if (market is null || trade.Symbol == market.Symbol)
-                    {
-                        trades.Add(trade);
-                    }
-                }
-            }
-        }
-
-        return limit is { } n ? trades.Take(n).ToList() : trades;
+        return await HistoryAsync(
+            "TradesHistory", "trades", KrakenRateLimits.HistoryCall, since, limit,
+            (id, node) => KrakenParsing.Trade(id, node, FindMarket),
+            t => market is null || t.Symbol == market.Symbol,
+            t => t.Timestamp,
+            t => t.Id,
+            cancellationToken);
     }
 
     public async Task<Order> CreateOrderAsync(OrderRequest request, CancellationToken cancellationToken)

@@ -156,10 +156,17 @@ internal static class CoinbaseOrderEndpoints
             return InvalidArgument("limit must be a positive integer");
         }
 
+        // start_date and end_date bound the order's creation time.
+        if (!request.TryTime("start_date", out var start) || !request.TryTime("end_date", out var end))
+        {
+            return InvalidArgument("start_date and end_date must be RFC 3339 times");
+        }
+
         var products = request.QueryAll("product_ids");
         var orderIds = request.QueryAll("order_ids");
         var side = request.Query("order_side");
         var orders = request.Engine.GetOrders(request.Account)
+            .Where(o => (start is null || o.CreatedAt >= start) && (end is null || o.CreatedAt <= end))
             .Where(o => statuses.Count == 0 || statuses.Contains(CoinbaseOrderJson.Status(o)))
             .Where(o => products.Count == 0 || products.Contains(CoinbaseIds.ProductId(o.Market)))
             .Where(o => orderIds.Count == 0 || orderIds.Contains(CoinbaseIds.OrderId(o.Id)))
@@ -196,6 +203,11 @@ internal static class CoinbaseOrderEndpoints
             return InvalidArgument("limit must be a positive integer");
         }
 
+        if (!request.TryTime("start_sequence_timestamp", out var start) || !request.TryTime("end_sequence_timestamp", out var end))
+        {
+            return InvalidArgument("start_sequence_timestamp and end_sequence_timestamp must be RFC 3339 times");
+        }
+
         var orderIds = request.QueryAll("order_ids").Concat(request.QueryAll("order_id")).ToList();
         var products = request.QueryAll("product_ids").Concat(request.QueryAll("product_id")).ToList();
         var tradeIds = request.QueryAll("trade_ids");
@@ -204,6 +216,7 @@ internal static class CoinbaseOrderEndpoints
             .Where(f => orderIds.Count == 0 || orderIds.Contains(CoinbaseIds.OrderId(f.OrderId)))
             .Where(f => products.Count == 0 || products.Contains(CoinbaseIds.ProductId(f.Symbol)))
             .Where(f => tradeIds.Count == 0 || tradeIds.Contains(CoinbaseIds.TradeId(f.Id)))
+            .Where(f => (start is null || f.Time >= start) && (end is null || f.Time <= end))
             .OrderByDescending(f => f.Id)
             .ToList();
         if (!Page(fills, f => CoinbaseIds.TradeId(f.Id), request.Query("cursor"), limit, out var page, out var hasNext))

@@ -34,6 +34,24 @@ internal sealed class CoinbaseRequest(HttpContext context, SandboxState state, C
             ? [.. values.SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))]
             : [];
 
+    /// <summary>An RFC 3339 time parameter (<c>start_date</c>, <c>start_sequence_timestamp</c>, …): false when it is not one.</summary>
+    public bool TryTime(string name, out DateTimeOffset? time)
+    {
+        time = null;
+        if (Query(name) is not { } text)
+        {
+            return true;
+        }
+
+        if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
+        {
+            return false;
+        }
+
+        time = parsed;
+        return true;
+    }
+
     /// <summary>An integer parameter in [1, <paramref name="max"/>]; absent = <paramref name="fallback"/>; bad = null.</summary>
     public int? Limit(int fallback, int max)
     {

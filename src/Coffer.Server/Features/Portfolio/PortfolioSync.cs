@@ -23,6 +23,9 @@ internal sealed partial class PortfolioSync(IDbContextFactory<CofferDb> factory,
     /// <summary>Pages per kind and symbol per sync; more history continues at the next sync, and coverage says so.</summary>
     public const int MaxPages = 10;
 
+    /// <summary>Orders no longer open that one sync reads one by one; the rest wait for the next sync.</summary>
+    private const int MaxSettledPerSync = 50;
+
     private readonly ConcurrentDictionary<Guid, Lazy<Task<SyncResult>>> _running = new();
 
     /// <summary>Syncs every connection of the user in parallel; <paramref name="progress"/> hears of each as it finishes.</summary>
@@ -89,7 +92,13 @@ internal sealed partial class PortfolioSync(IDbContextFactory<CofferDb> factory,
         }
 
         await StepAsync(parts, "balances", null, async () => await SaveBalancesAsync(row, await client.FetchBalanceAsync(cancellationToken), cancellationToken));
-        await StepAsync(parts, "open_orders", null, async () => await SaveOrdersAsync(row, await client.FetchOpenOrdersAsync(null, cancellationToken), cancellationToken));
+        await StepAsync(parts, "open_orders", null, async () =>
+        {
+            var open = await client.FetchOpenOrdersAsync(null, cancellationToken);
+            await SaveOrdersAsync(row, open, cancellationToken);
+            await SettleNoLongerOpenAsync(row, client, open, cancellationToken);
+            return open.Count;
+        });
 
         IReadOnlyList<string?> symbols = connector.Info.HistoryPerSymbol ? await HistorySymbolsAsync(row, markets, cancellationToken) : [null];
         foreach (var symbol in symbols)
@@ -98,7 +107,8 @@ internal sealed partial class PortfolioSync(IDbContextFactory<CofferDb> factory,
             {
                 var orders = await client.FetchClosedOrdersAsync(symbol, since, PageSize, cancellationToken);
                 await SaveOrdersAsync(row, orders, cancellationToken);
-                return (orders.Count, orders.Select(o => o.LastUpdateTimestamp ?? o.Timestamp).Max());
+                // Creation time: what every exchange's 'since' filters closed orders on (Kraken also takes the close time).
+                return (orders.Count, orders.Select(o => o.Timestamp ?? o.LastUpdateTimestamp).Max());
             }, cancellationToken));
             await StepAsync(parts, "trades", symbol, () => PagesAsync(row, SyncCursorRow.Trades, symbol, async since =>
             {
@@ -147,24 +157,26 @@ internal sealed partial class PortfolioSync(IDbContextFactory<CofferDb> factory,
     }
 
     /// <summary>Pages through history from the cursor; moves the cursor to the newest item seen.</summary>
-    private async Task<(int Items, string? Gap)> PagesAsync(ConnectionRow row, string kind, string? symbol, Func<DateTimeOffset?, Task<(int Count, DateTimeOffset? Newest)>> page, CancellationToken cancellationToken)
+    private async Task<(int Items, string? Gap)> PagesAsync(ConnectionRow row, string kind, string? symbol, Func<DateTimeOffset, Task<(int Count, DateTimeOffset? Newest)>> page, CancellationToken cancellationToken)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var key = symbol ?? string.Empty;
         var cursor = await db.Table<SyncCursorRow>().SingleOrDefaultAsync(c => c.ConnectionId == row.Id && c.Kind == kind && c.Symbol == key, cancellationToken);
-        var since = cursor?.Since;
+        // The first sync reads from the beginning: an exchange asked without 'since' answers only its most recent items.
+        var since = cursor?.Since ?? DateTimeOffset.UnixEpoch;
         var total = 0;
         for (var i = 0; i < MaxPages; i++)
         {
             var (count, newest) = await page(since);
             total += count;
-            var advanced = newest is { } n && (since is null || n > since);
+            var advanced = newest is { } n && n > since;
             if (advanced)
             {
-                since = newest;
+                since = newest!.Value;
             }
 
-            // Exchanges take 'since' inclusively: the newest item comes again next time and is deduplicated by its id.
+            // 'since' is inclusive (Kraken's whole-second start is too, for items after the second began): the newest
+            // item comes again next time and is deduplicated by its id.
             if (count < PageSize || !advanced)
             {
                 await SaveCursorAsync(db, row.Id, kind, key, cursor, since, cancellationToken);
@@ -273,6 +285,31 @@ internal sealed partial class PortfolioSync(IDbContextFactory<CofferDb> factory,
 
         await db.SaveChangesAsync(cancellationToken);
         return orders.Count;
+    }
+
+    /// <summary>
+    /// Orders recorded as open that the exchange no longer lists as open are read one by one to learn how they ended:
+    /// history lists filter on creation time, so an order opened before the cursor and closed since is not in them.
+    /// </summary>
+    private async Task SettleNoLongerOpenAsync(ConnectionRow row, IExchangeClient client, IReadOnlyList<Order> open, CancellationToken cancellationToken)
+    {
+        var openIds = open.Select(o => o.Id).ToHashSet(StringComparer.Ordinal);
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var recorded = await db.Table<OrderRow>().Where(o => o.ConnectionId == row.Id && o.State == OrderStates.Open && o.ExchangeOrderId != null).ToListAsync(cancellationToken);
+        var gone = recorded.Where(o => !openIds.Contains(o.ExchangeOrderId!)).Take(MaxSettledPerSync).ToList();
+        foreach (var order in gone)
+        {
+            try
+            {
+                OrderNames.Apply(order, await client.FetchOrderAsync(order.ExchangeOrderId!, order.Symbol, cancellationToken), StoredTime.Now(time));
+            }
+            catch (ExchangeException ex) when (ex.Kind == ExchangeErrorKind.NotFound)
+            {
+                // Unknown to the exchange now (e.g. archived): leave it as it was; the history lists may still bring it.
+            }
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     private async Task<int> SaveTradesAsync(ConnectionRow row, IReadOnlyList<Trade> trades, IReadOnlyList<Market> markets, CancellationToken cancellationToken)
