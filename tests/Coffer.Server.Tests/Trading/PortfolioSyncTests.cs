@@ -54,6 +54,36 @@ public sealed class PortfolioSyncTests : TradingTest
         Assert.Equal("canceled", await StateAsync(resting.Id));
     }
 
+    [Fact]
+    public async Task Refresh_WhileASyncRuns_IsServedByASyncThatStartsAfterIt()
+    {
+        await SetUpTraderAsync();
+        await RefreshAsync();
+        var kraken = Accounts["kraken"].Key.Account;
+        int BalanceCalls() => Sandbox.State.Requests.Last(10_000).Count(r => r.Exchange == "kraken" && r.Path == "/0/private/BalanceEx");
+
+        // A slow sync is under way and has read Kraken's balances; then BTC is bought on Kraken.
+        Sandbox.State.Faults.Set(new Coffer.Sandbox.Faults.FaultPlan { LatencyMs = 300 });
+        var before = BalanceCalls();
+        var first = RefreshAsync();
+        while (BalanceCalls() == before)
+        {
+            await Task.Delay(20);
+        }
+
+        Fill(kraken, "BTC/USD", EngineSide.Buy, 0.01m);
+
+        // A refresh asked for now must not be answered by the sync that read the balances before the buy.
+        await RefreshAsync();
+        await first;
+        Sandbox.State.Faults.Set(Coffer.Sandbox.Faults.FaultPlan.None);
+        var balances = await Server.GetJsonAsync("/api/v1/portfolio/balances", Session);
+        var btc = balances.GetProperty("items").EnumerateArray()
+            .Single(i => i.GetProperty("exchange").GetString() == "kraken" && i.GetProperty("asset").GetString() == "BTC");
+        Assert.Equal(Sandbox.State.Engine.GetBalance(kraken, "BTC").Total, btc.GetProperty("total").GetDecimal());
+        Assert.NotEqual(0m, btc.GetProperty("total").GetDecimal());
+    }
+
     private void Fill(string account, string symbol, EngineSide side, decimal amount)
     {
         var placed = Sandbox.State.Engine.Place(new EngineOrderRequest(account, symbol, side, EngineType.Market, amount));

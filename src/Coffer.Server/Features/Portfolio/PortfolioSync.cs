@@ -13,9 +13,9 @@ namespace Coffer.Server.Features.Portfolio;
 /// Brings a connection's balances, open and closed orders and trades into Coffer (DESIGN §6): incrementally (a cursor per
 /// connection, kind and symbol), through the connector's shared request budget, connections in parallel and the calls
 /// of one connection in sequence. Every part's outcome is recorded as coverage, so totals are never silently incomplete.
-/// One sync of a connection runs at a time; a second request waits for it and gets its result.
+/// One sync of a connection runs at a time; a request during one waits for it and is served by the next.
 /// </summary>
-internal sealed partial class PortfolioSync(IDbContextFactory<CofferDb> factory, ExchangeAccess access, TimeProvider time, ILogger<PortfolioSync> logger)
+internal sealed partial class PortfolioSync(IDbContextFactory<CofferDb> factory, ExchangeAccess access, TimeProvider time, ILogger<PortfolioSync> logger) : IDisposable
 {
     /// <summary>History items asked per call; a full page means there is more, asked for at once (up to <see cref="MaxPages"/>).</summary>
     public const int PageSize = 500;
@@ -26,7 +26,7 @@ internal sealed partial class PortfolioSync(IDbContextFactory<CofferDb> factory,
     /// <summary>Orders no longer open that one sync reads one by one; the rest wait for the next sync.</summary>
     private const int MaxSettledPerSync = 50;
 
-    private readonly ConcurrentDictionary<Guid, Lazy<Task<SyncResult>>> _running = new();
+    private readonly ConcurrentDictionary<Guid, Slot> _slots = new();
 
     /// <summary>Syncs every connection of the user in parallel; <paramref name="progress"/> hears of each as it finishes.</summary>
     public async Task<IReadOnlyList<SyncResult>> SyncUserAsync(Guid userId, Action<SyncResult>? progress, CancellationToken cancellationToken)
@@ -46,24 +46,61 @@ internal sealed partial class PortfolioSync(IDbContextFactory<CofferDb> factory,
         return results;
     }
 
-    /// <summary>Syncs one connection, or joins the sync of it that is already running.</summary>
+    /// <summary>
+    /// Syncs one connection with a sync that starts after this call: a sync already running may have read the exchange
+    /// before what prompted this one (an order just placed), so it is waited for, and the next covers every request made
+    /// meanwhile. The caller may stop waiting; the sync itself always runs to the end.
+    /// </summary>
     public Task<SyncResult> SyncAsync(ConnectionRow row, CancellationToken cancellationToken)
     {
-        var run = _running.GetOrAdd(row.Id, _ => new Lazy<Task<SyncResult>>(() => RunAsync(row)));
-        return run.Value.WaitAsync(cancellationToken);
+        var slot = _slots.GetOrAdd(row.Id, _ => new Slot());
+        var ticket = Interlocked.Increment(ref slot.Requested);
+        return RunAsync(slot, row, ticket).WaitAsync(cancellationToken);
     }
 
-    private async Task<SyncResult> RunAsync(ConnectionRow row)
+    private async Task<SyncResult> RunAsync(Slot slot, ConnectionRow row, long ticket)
     {
+        await slot.Gate.WaitAsync(CancellationToken.None);
         try
         {
+            if (slot.Covered >= ticket && slot.Last is { } last)
+            {
+                return last;
+            }
+
+            var covers = Interlocked.Read(ref slot.Requested);
+
             // Not the caller's token: a client that hangs up does not leave a sync half-recorded.
-            return await SyncConnectionAsync(row, CancellationToken.None);
+            var result = await SyncConnectionAsync(row, CancellationToken.None);
+            (slot.Covered, slot.Last) = (covers, result);
+            return result;
         }
         finally
         {
-            _running.TryRemove(row.Id, out _);
+            slot.Gate.Release();
         }
+    }
+
+    public void Dispose()
+    {
+        foreach (var slot in _slots.Values)
+        {
+            slot.Dispose();
+        }
+    }
+
+    /// <summary>One connection's syncs: one at a time; <see cref="Covered"/> is the last request ticket a finished sync began after.</summary>
+    private sealed class Slot : IDisposable
+    {
+        public readonly SemaphoreSlim Gate = new(1, 1);
+
+        public long Requested;
+
+        public long Covered;
+
+        public SyncResult? Last;
+
+        public void Dispose() => Gate.Dispose();
     }
 
     private async Task<SyncResult> SyncConnectionAsync(ConnectionRow row, CancellationToken cancellationToken)
