@@ -39,6 +39,19 @@ public abstract class IdentityTest : IAsyncLifetime
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
     }
 
+    /// <summary>Another node over this class's PostgreSQL database and clock, unsealed with two of the shares.</summary>
+    internal async Task<ServerInstance> StartNodeAsync()
+    {
+        Assert.True(OnPostgres, "Only servers over PostgreSQL share their state with another node.");
+        var node = await ServerInstance.StartAsync(Configure(_data.Settings(postgres: _postgres)), Clock.Install());
+        foreach (var share in Shares.Take(2))
+        {
+            (await node.PostJsonAsync("/api/v1/sys/unseal", new { share })).Dispose();
+        }
+
+        return node;
+    }
+
     public async Task DisposeAsync()
     {
         await Server.DisposeAsync();

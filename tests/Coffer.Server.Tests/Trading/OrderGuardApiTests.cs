@@ -13,7 +13,7 @@ namespace Coffer.Server.Tests.Trading;
 public abstract class OrderGuardApiTests : TradingTest
 {
     /// <summary>A child of the session that can trade within <paramref name="trading"/> (creating it needs step-up).</summary>
-    private async Task<string> TradingTokenAsync(object trading)
+    internal async Task<string> TradingTokenAsync(object trading)
     {
         using var response = await SendAsync(HttpMethod.Post, "/api/v1/tokens", new { scopes = new[] { "orders:write", "orders:read", "portfolio:read" }, kind = "api", trading }, Session, stepUp: StepUp(Seed));
         return (await JsonAsync(response, HttpStatusCode.Created)).GetProperty("token").GetString()!;
@@ -277,4 +277,35 @@ public sealed class OrderGuardApiSqliteTests : OrderGuardApiTests;
 public sealed class OrderGuardApiPostgresTests : OrderGuardApiTests
 {
     internal override bool OnPostgres => true;
+
+    [Fact]
+    public async Task Place_ConcurrentlyOnTwoNodes_OnlyWhatFitsTheDailyCapIsPlaced()
+    {
+        await SetUpTraderAsync();
+        await using var other = await StartNodeAsync();
+
+        // 0.001 BTC at 59,000 USDT ≈ 59 USD: one order fits a cap of 100 USD; ten at once, five through each node.
+        var token = await TradingTokenAsync(new { exchanges = new[] { "binance" }, symbols = new[] { "BTC/USDT" }, daily_volume_cap = 100m });
+        var seen = OrderRequestsSeen();
+        var responses = await Task.WhenAll(Enumerable.Range(0, 10).Select(i =>
+            PlaceAsync(Order("binance", "BTC/USDT", "buy", "limit", 0.001m, 59_000m), token: token, node: i % 2 == 0 ? Server : other)));
+        try
+        {
+            Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Created);
+            foreach (var refused in responses.Where(r => r.StatusCode != HttpStatusCode.Created))
+            {
+                Assert.Equal("daily_volume_cap", (await JsonAsync(refused, HttpStatusCode.Forbidden)).GetProperty("constraint").GetString());
+            }
+
+            Assert.Equal(seen + 1, OrderRequestsSeen());
+            Assert.Single(Sandbox.State.Engine.GetOrders(Accounts["binance"].Key.Account));
+        }
+        finally
+        {
+            foreach (var response in responses)
+            {
+                response.Dispose();
+            }
+        }
+    }
 }

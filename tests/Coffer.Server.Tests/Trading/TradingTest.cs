@@ -41,7 +41,7 @@ public abstract class TradingTest : ConnectionTest
         }
     }
 
-    internal Task<HttpResponseMessage> PlaceAsync(object body, string? key = null, string? token = null, string? stepUp = null)
+    internal Task<HttpResponseMessage> PlaceAsync(object body, string? key = null, string? token = null, string? stepUp = null, Support.ServerInstance? node = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/orders") { Content = System.Net.Http.Json.JsonContent.Create(body, options: Support.ServerInstance.Json) };
         request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token ?? Session);
@@ -51,7 +51,7 @@ public abstract class TradingTest : ConnectionTest
             request.Headers.Add(Coffer.Server.Features.Identity.StepUp.Header, stepUp);
         }
 
-        return SendDisposingAsync(request);
+        return SendDisposingAsync(request, node ?? Server);
     }
 
     /// <summary>Places an order that must be accepted (201) and returns its view.</summary>
@@ -78,11 +78,11 @@ public abstract class TradingTest : ConnectionTest
         return await JsonAsync(response);
     }
 
-    private async Task<HttpResponseMessage> SendDisposingAsync(HttpRequestMessage request)
+    private static async Task<HttpResponseMessage> SendDisposingAsync(HttpRequestMessage request, Support.ServerInstance node)
     {
         using (request)
         {
-            return await Server.Client.SendAsync(request);
+            return await node.Client.SendAsync(request);
         }
     }
 }

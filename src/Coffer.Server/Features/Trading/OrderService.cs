@@ -39,8 +39,14 @@ internal sealed partial class OrderService(
     TimeProvider time,
     ILogger<OrderService> logger)
 {
-    /// <summary>Orders of one user are judged and recorded one at a time, so two orders cannot both fit a daily cap that holds one.</summary>
+    /// <summary>
+    /// Orders of one user are judged and recorded one at a time, so two orders cannot both fit a daily cap that holds one:
+    /// on this node by a gate per user, across nodes (PostgreSQL) by a transaction-scoped advisory lock on the user.
+    /// </summary>
     private readonly ConcurrentDictionary<Guid, SemaphoreSlim> _userGates = new();
+
+    /// <summary>The first key of the per-user advisory lock (pg_advisory_xact_lock(int, int)): "Cofo".</summary>
+    private const int UserOrderLockClass = 0x436F666F;
 
     public async Task<Results<Created<OrderView>, Accepted<OrderView>, Ok<OrderView>, ProblemHttpResult>> PlaceAsync(HttpContext http, Guid userId, string actor, PlaceOrderRequest body, CancellationToken cancellationToken)
     {
@@ -113,6 +119,13 @@ internal sealed partial class OrderService(
         OrderRow row;
         try
         {
+            // The lock holds until the order is recorded (RecordAsync commits this transaction) or refused (rolled back).
+            await using var judging = db.Database.IsNpgsql() ? await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, cancellationToken) : null;
+            if (judging is not null)
+            {
+                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({UserOrderLockClass}, {UserLockKey(userId)})", cancellationToken);
+            }
+
             // Again inside the gate: a concurrent request with the same key may have recorded the order meanwhile (and
             // used the step-up code this one carries).
             if (await ReplayAsync(userId, key, hash, http, cancellationToken) is { } concurrent)
@@ -261,12 +274,20 @@ internal sealed partial class OrderService(
         or ExchangeErrorKind.InvalidOrder or ExchangeErrorKind.InsufficientFunds or ExchangeErrorKind.RateLimited
         or ExchangeErrorKind.Timestamp or ExchangeErrorKind.Nonce or ExchangeErrorKind.BadRequest;
 
-    /// <summary>Inserts the recorded order and its audit record in one transaction; false when the key was taken meanwhile.</summary>
+    /// <summary>The second key of the per-user advisory lock: users whose keys collide merely wait for each other.</summary>
+    private static int UserLockKey(Guid userId) => BitConverter.ToInt32(userId.ToByteArray(), 0);
+
+    /// <summary>
+    /// Inserts the recorded order and its audit record in one transaction (the caller's judging transaction where there
+    /// is one, which releases the user's lock as it commits); false when the key was taken meanwhile.
+    /// </summary>
     private async Task<bool> RecordAsync(CofferDb db, OrderRow row, HttpContext http, CancellationToken cancellationToken)
     {
         try
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var judging = db.Database.CurrentTransaction;
+            await using var own = judging is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+            var transaction = own ?? judging!;
             db.Add(row);
             await db.SaveChangesAsync(cancellationToken);
             await audit.AppendAsync(
