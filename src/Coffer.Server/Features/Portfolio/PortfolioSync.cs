@@ -333,20 +333,30 @@ internal sealed partial class PortfolioSync(IDbContextFactory<CofferDb> factory,
         var openIds = open.Select(o => o.Id).ToHashSet(StringComparer.Ordinal);
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var recorded = await db.Table<OrderRow>().Where(o => o.ConnectionId == row.Id && o.State == OrderStates.Open && o.ExchangeOrderId != null).ToListAsync(cancellationToken);
-        var gone = recorded.Where(o => !openIds.Contains(o.ExchangeOrderId!)).Take(MaxSettledPerSync).ToList();
-        foreach (var order in gone)
+
+        // The longest untouched first, so orders the exchange cannot tell about do not crowd out the others every sync.
+        var gone = recorded.Where(o => !openIds.Contains(o.ExchangeOrderId!)).OrderBy(o => o.UpdatedAt).Take(MaxSettledPerSync).ToList();
+        try
         {
-            try
+            foreach (var order in gone)
             {
-                OrderNames.Apply(order, await client.FetchOrderAsync(order.ExchangeOrderId!, order.Symbol, cancellationToken), StoredTime.Now(time));
-            }
-            catch (ExchangeException ex) when (ex.Kind == ExchangeErrorKind.NotFound)
-            {
-                // Unknown to the exchange now (e.g. archived): leave it as it was; the history lists may still bring it.
+                try
+                {
+                    OrderNames.Apply(order, await client.FetchOrderAsync(order.ExchangeOrderId!, order.Symbol, cancellationToken), StoredTime.Now(time));
+                }
+                catch (ExchangeException ex) when (ex.Kind == ExchangeErrorKind.NotFound)
+                {
+                    // Unknown to the exchange now (archived): its end is not known; it waits behind the others next time.
+                    order.Error = "The exchange no longer lists this order as open and no longer knows it; how it ended is not known.";
+                    order.UpdatedAt = StoredTime.Now(time);
+                }
             }
         }
-
-        await db.SaveChangesAsync(cancellationToken);
+        finally
+        {
+            // What was learned before an exchange failure is kept; the failure is this part's coverage gap.
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
     }
 
     private async Task<int> SaveTradesAsync(ConnectionRow row, IReadOnlyList<Trade> trades, IReadOnlyList<Market> markets, CancellationToken cancellationToken)
