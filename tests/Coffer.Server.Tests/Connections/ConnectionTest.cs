@@ -34,7 +34,14 @@ public abstract class ConnectionTest : IdentityTest, IAsyncLifetime
     {
         await InitializeAsync();
         // On the server's clock: the tests move it (for TOTP steps and the sweep's grace), and the exchanges check timestamps.
-        Sandbox = await SandboxHost.StartAsync(new SandboxOptions { Exchanges = [SandboxExchange.Binance, SandboxExchange.Kraken, SandboxExchange.Coinbase], TimeProvider = SandboxClock });
+        // Coinbase counts requests in one-second windows of that clock; while the test holds it still, one window would
+        // last the whole test, so its per-second budget is raised here (CoinbaseLimitsAndFaultsTests cover the limit).
+        Sandbox = await SandboxHost.StartAsync(new SandboxOptions
+        {
+            Exchanges = [SandboxExchange.Binance, SandboxExchange.Kraken, SandboxExchange.Coinbase],
+            TimeProvider = SandboxClock,
+            Coinbase = new() { PrivateRequestsPerSecond = 10_000, PublicRequestsPerSecond = 10_000 },
+        });
     }
 
     async Task IAsyncLifetime.DisposeAsync()
