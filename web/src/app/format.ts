@@ -1,0 +1,68 @@
+// Numbers as traders read them: amounts keep the precision the exchange gave, values are money in the user's currency.
+
+export function money(value: number | string | null | undefined, currency: string): string {
+  if (value === null || value === undefined || value === "") {
+    return "—";
+  }
+  const n = typeof value === "string" ? Number(value) : value;
+  if (!Number.isFinite(n)) {
+    return "—";
+  }
+  try {
+    return new Intl.NumberFormat(undefined, { style: "currency", currency, maximumFractionDigits: Math.abs(n) < 1 ? 4 : 2 }).format(n);
+  } catch {
+    // Not an ISO 4217 code (e.g. USDT or BTC as the chosen currency).
+    return `${amount(n)} ${currency}`;
+  }
+}
+
+/** An amount with up to 8 decimals, trailing zeros dropped, grouped. */
+export function amount(value: number | string | null | undefined, maxDecimals = 8): string {
+  if (value === null || value === undefined || value === "") {
+    return "—";
+  }
+  const n = typeof value === "string" ? Number(value) : value;
+  if (!Number.isFinite(n)) {
+    return String(value);
+  }
+  return new Intl.NumberFormat(undefined, { maximumFractionDigits: maxDecimals }).format(n);
+}
+
+export function percent(value: number | null | undefined, signed = true): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) {
+    return "—";
+  }
+  const text = new Intl.NumberFormat(undefined, { style: "percent", maximumFractionDigits: 2, signDisplay: signed ? "exceptZero" : "auto" }).format(value / 100);
+  return text;
+}
+
+export function dateTime(value: string | null | undefined): string {
+  if (!value) {
+    return "—";
+  }
+  const d = new Date(value);
+  return Number.isNaN(d.getTime()) ? value : d.toLocaleString();
+}
+
+/** "3 min ago", "2 h ago", "5 d ago": how fresh data is. */
+export function ago(value: string | null | undefined, now: Date = new Date()): string {
+  if (!value) {
+    return "never";
+  }
+  const seconds = Math.round((now.getTime() - new Date(value).getTime()) / 1000);
+  if (!Number.isFinite(seconds)) {
+    return "—";
+  }
+  if (seconds < 45) {
+    return "just now";
+  }
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) {
+    return `${minutes} min ago`;
+  }
+  const hours = Math.round(minutes / 60);
+  if (hours < 48) {
+    return `${hours} h ago`;
+  }
+  return `${Math.round(hours / 24)} d ago`;
+}

@@ -1,0 +1,58 @@
+import { useState } from "react";
+import { useNavigate } from "react-router-dom";
+import { api } from "../api/client";
+import { useSession } from "../app/session";
+import { Dialog } from "./Dialog";
+import { ErrorNotice } from "./ErrorNotice";
+
+/**
+ * The user's break-glass (DESIGN §4): one tap opens the confirmation, a second freezes. Every session and token of the
+ * user is revoked at once and trading stops until they unfreeze with password and second factor.
+ */
+export function FreezeButton() {
+  const [open, setOpen] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const { reload } = useSession();
+  const navigate = useNavigate();
+
+  const freeze = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await api.post("/api/v1/account/freeze");
+      setOpen(false);
+      await reload().catch(() => null);
+      navigate("/frozen", { replace: true });
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <>
+      <button type="button" className="button danger freeze" onClick={() => setOpen(true)}>
+        Freeze
+      </button>
+      <Dialog open={open} title="Freeze your account?" onClose={() => setOpen(false)}>
+        <div className="stack">
+          <p>
+            This signs out every browser and revokes every token and app at once, and blocks trading. Your exchange keys stay
+            locked in the vault. To unfreeze you need your password and your second factor.
+          </p>
+          <ErrorNotice error={error} />
+          <div className="row">
+            <button type="button" className="button danger" onClick={freeze} disabled={busy}>
+              {busy ? "Freezing…" : "Freeze now"}
+            </button>
+            <button type="button" className="button secondary" onClick={() => setOpen(false)} disabled={busy}>
+              Cancel
+            </button>
+          </div>
+        </div>
+      </Dialog>
+    </>
+  );
+}
