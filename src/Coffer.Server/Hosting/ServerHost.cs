@@ -12,6 +12,7 @@ using Coffer.Server.Features.Portfolio;
 using Coffer.Server.Features.Sys;
 using Coffer.Server.Features.Tokens;
 using Coffer.Server.Features.Trading;
+using Coffer.Server.Features.Web;
 using Coffer.Server.Problems;
 using Coffer.Vault;
 using Coffer.Vault.KeyProviders;
@@ -134,6 +135,7 @@ internal static partial class ServerHost
         services.AddExchangeConnections();
         services.AddPortfolio();
         services.AddTrading();
+        services.AddWebApp();
         services.AddSingleton(sp => new CofferVault(
             sp.GetRequiredService<IVaultStore>(),
             new VaultOptions { Provider = settings.KeyProvider, Pkcs11 = settings.Pkcs11, DevKeyFile = settings.DevKeyFilePath },
@@ -180,10 +182,12 @@ internal static partial class ServerHost
         app.UseAccessLog();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseWebApp();
         app.UseRouting();
         app.UseAccessLogRoute();
         app.UseSealGate();
         app.UseAuthentication();
+        app.UseWebAntiforgery();
         app.UseRateLimitHeaders(settings.RateLimits);
         app.UseRateLimiter();
         app.UseAuthorization();
@@ -196,6 +200,7 @@ internal static partial class ServerHost
         app.MapConnectionEndpoints();
         app.MapPortfolioEndpoints();
         app.MapTradingEndpoints();
+        app.MapWebEndpoints();
         return app;
     }
 

@@ -50,6 +50,7 @@ internal sealed partial record ProblemType(string Slug, int Status, string Title
     public static readonly ProblemType PasskeyRejected = new("passkey-rejected", 401, "The passkey was not accepted.");
     public static readonly ProblemType PasskeyAlreadyRegistered = new("passkey-already-registered", 409, "This passkey is already registered.");
     public static readonly ProblemType PasskeyLimit = new("passkey-limit", 409, "No more passkeys can be added.");
+    public static readonly ProblemType AntiforgeryFailed = new("antiforgery-failed", 403, "The request's antiforgery token is missing or not valid for this session.");
     public static readonly ProblemType NotASession = new("not-a-session", 400, "The calling token is not a sign-in session.");
     public static readonly ProblemType InternalError = new("internal-error", 500, "Something went wrong on the server.");
     public static readonly ProblemType AuditUnavailable = new("audit-unavailable", 503, "The audit log is unavailable; an action it cannot record is not done.");

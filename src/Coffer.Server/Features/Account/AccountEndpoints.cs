@@ -30,7 +30,7 @@ internal static class AccountEndpoints
         var account = app.MapGroup("/api/v1/account").WithTags("account");
         account.MapPost("/freeze", Freeze).RequireAuthorization(TokenEndpoints.AuthenticatedPolicy);
         account.MapPost("/unfreeze/begin", BeginUnfreeze).AllowAnonymous().RequireRateLimiting(IdentityEndpoints.RateLimitPolicy);
-        account.MapPost("/unfreeze", Unfreeze).AllowAnonymous().RequireRateLimiting(IdentityEndpoints.RateLimitPolicy);
+        account.MapPost("/unfreeze", Unfreeze).AllowAnonymous().RequireRateLimiting(IdentityEndpoints.RateLimitPolicy).WithMetadata(Web.IssuesSessionMetadata.Instance);
         return app;
     }
 
@@ -48,6 +48,7 @@ internal static class AccountEndpoints
         }
 
         var revoked = await tree.RevokeUserAsync(userId, cancellationToken);
+        Web.SessionCookie.Expire(http);
 
         try
         {
@@ -112,6 +113,6 @@ internal static class AccountEndpoints
         var root = await sessions.CreateRootAsync(user.Id, cancellationToken);
         user.RootAccessor = root.Accessor;
         var session = await sessions.IssueAsync(user, SessionIssuer.Describe(context), cancellationToken);
-        return TypedResults.Ok(new SessionResponse(session.Token, session.Accessor, session.Info.ExpiresAt));
+        return TypedResults.Ok(new SessionResponse(Web.SessionCookie.Deliver(context, session), session.Accessor, session.Info.ExpiresAt));
     }
 }

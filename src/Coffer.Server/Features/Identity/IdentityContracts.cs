@@ -3,13 +3,26 @@ namespace Coffer.Server.Features.Identity;
 /// <summary>POST /api/v1/auth/signin. A second factor is needed only when the account has one.</summary>
 internal sealed record SignInRequest(string? Username, string? Password, string? TotpCode, string? RecoveryCode);
 
-/// <summary>A sign-in session: the token (shown once), its accessor, and when it expires.</summary>
-internal sealed record SessionResponse(string Token, string Accessor, DateTimeOffset? ExpiresAt);
+/// <summary>
+/// A sign-in session: the token (shown once), its accessor, and when it expires. In cookie mode (the request's
+/// <c>Coffer-Session: cookie</c>) the token is only in the HTTP-only cookie and absent here.
+/// </summary>
+internal sealed record SessionResponse(
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Token,
+    string Accessor,
+    DateTimeOffset? ExpiresAt);
 
 /// <summary>POST /api/v1/auth/signup: with an invitation, or without one where open sign-up is on.</summary>
 internal sealed record SignUpRequest(string? Invitation, string? Username, string? Password);
 
-internal sealed record SignUpResponse(Guid UserId, string Username, IReadOnlyList<string> Roles, string Token, string Accessor, DateTimeOffset? ExpiresAt);
+/// <summary>The new user and their first session; in cookie mode without the token (it is in the cookie).</summary>
+internal sealed record SignUpResponse(
+    Guid UserId,
+    string Username,
+    IReadOnlyList<string> Roles,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Token,
+    string Accessor,
+    DateTimeOffset? ExpiresAt);
 
 /// <summary>POST /api/v1/auth/invitations (admins). Role defaults to trader, ttl to 7 days (at most 30).</summary>
 internal sealed record InvitationRequest(string? Role, long? TtlSeconds);

@@ -7,6 +7,7 @@ using System.Text;
 using System.Threading.RateLimiting;
 using Coffer.Server.Data;
 using Coffer.Server.Features.Tokens;
+using Coffer.Server.Features.Web;
 using Coffer.Server.Hosting;
 using Coffer.Server.Problems;
 using Microsoft.AspNetCore.Authorization;
@@ -115,8 +116,8 @@ internal static class IdentityEndpoints
     public static IEndpointRouteBuilder MapIdentityEndpoints(this IEndpointRouteBuilder app)
     {
         var auth = app.MapGroup("/api/v1/auth").WithTags("auth");
-        auth.MapPost("/signin", SignIn).AllowAnonymous().RequireRateLimiting(RateLimitPolicy);
-        auth.MapPost("/signup", SignUp).AllowAnonymous().RequireRateLimiting(RateLimitPolicy);
+        auth.MapPost("/signin", SignIn).AllowAnonymous().RequireRateLimiting(RateLimitPolicy).WithMetadata(IssuesSessionMetadata.Instance);
+        auth.MapPost("/signup", SignUp).AllowAnonymous().RequireRateLimiting(RateLimitPolicy).WithMetadata(IssuesSessionMetadata.Instance);
         auth.MapPost("/signout", SignOut).RequireAuthorization(TokenEndpoints.AuthenticatedPolicy);
         auth.MapGet("/sessions", Sessions).RequireAuthorization(PersonPolicy);
         auth.MapPost("/password", SetPassword).RequireAuthorization(PersonPolicy).RequireRateLimiting(RateLimitPolicy);
@@ -142,7 +143,7 @@ internal static class IdentityEndpoints
 
         await events.SignedInAsync(context, user, cancellationToken);
         var session = await sessions.IssueAsync(user, SessionIssuer.Describe(context), cancellationToken);
-        return TypedResults.Ok(new SessionResponse(session.Token, session.Accessor, session.Info.ExpiresAt));
+        return TypedResults.Ok(new SessionResponse(SessionCookie.Deliver(context, session), session.Accessor, session.Info.ExpiresAt));
     }
 
     internal static async Task<Results<Created<SignUpResponse>, ProblemHttpResult>> SignUp(
@@ -214,17 +215,19 @@ internal static class IdentityEndpoints
         var root = await sessions.CreateRootAsync(user.Id, cancellationToken);
         user.RootAccessor = root.Accessor;
         var session = await sessions.IssueAsync(user, SessionIssuer.Describe(context), cancellationToken);
-        return TypedResults.Created("/api/v1/auth/sessions", new SignUpResponse(user.Id, username, [role], session.Token, session.Accessor, session.Info.ExpiresAt));
+        return TypedResults.Created("/api/v1/auth/sessions", new SignUpResponse(user.Id, username, [role], SessionCookie.Deliver(context, session), session.Accessor, session.Info.ExpiresAt));
     }
 
-    internal static async Task<Results<NoContent, ProblemHttpResult>> SignOut(ClaimsPrincipal principal, TokenTree tree, CancellationToken cancellationToken)
+    internal static async Task<Results<NoContent, ProblemHttpResult>> SignOut(HttpContext context, TokenTree tree, CancellationToken cancellationToken)
     {
+        var principal = context.User;
         if (principal.FindFirstValue(TokenAuthenticationHandler.KindClaim) != "session")
         {
             return Problem.Result(ProblemType.NotASession, "Sign-out ends a sign-in session. To revoke another kind of token use POST /api/v1/tokens/self/revoke.");
         }
 
         await tree.RevokeAsync(principal.FindFirstValue(TokenAuthenticationHandler.AccessorClaim)!, cancellationToken);
+        SessionCookie.Expire(context);
         return TypedResults.NoContent();
     }
 

@@ -29,7 +29,7 @@ internal static class PasskeyEndpoints
         passkeys.MapPost("/registration/finish", FinishRegistration).RequireAuthorization(IdentityEndpoints.PersonPolicy).RequireRateLimiting(IdentityEndpoints.RateLimitPolicy);
         passkeys.MapDelete("/{id}", Delete).RequireAuthorization(IdentityEndpoints.PersonPolicy).RequireStepUp();
         passkeys.MapPost("/signin/begin", BeginSignIn).AllowAnonymous().RequireRateLimiting(IdentityEndpoints.RateLimitPolicy);
-        passkeys.MapPost("/signin", SignIn).AllowAnonymous().RequireRateLimiting(IdentityEndpoints.RateLimitPolicy);
+        passkeys.MapPost("/signin", SignIn).AllowAnonymous().RequireRateLimiting(IdentityEndpoints.RateLimitPolicy).WithMetadata(Web.IssuesSessionMetadata.Instance);
         passkeys.MapPost("/step-up", BeginStepUp).RequireAuthorization(IdentityEndpoints.PersonPolicy).RequireRateLimiting(IdentityEndpoints.RateLimitPolicy);
         return auth;
     }
@@ -197,7 +197,7 @@ internal static class PasskeyEndpoints
 
         await events.SignedInAsync(context, user, "passkey", cancellationToken);
         var session = await sessions.IssueAsync(user, SessionIssuer.Describe(context), cancellationToken);
-        return TypedResults.Ok(new SessionResponse(session.Token, session.Accessor, session.Info.ExpiresAt));
+        return TypedResults.Ok(new SessionResponse(Web.SessionCookie.Deliver(context, session), session.Accessor, session.Info.ExpiresAt));
     }
 
     /// <summary>Request options for a step-up by passkey: only the caller's own passkeys, good for one step-up.</summary>

@@ -25,6 +25,9 @@ internal static class SysEndpoints
     public static readonly IReadOnlySet<string> AllowedWhenSealed = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
     {
         "/api/v1/sys/health", "/api/v1/sys/status", "/api/v1/sys/init", "/api/v1/sys/unseal",
+
+        // The web app's antiforgery token: a signed-in browser needs one to post an unseal share while sealed.
+        Web.WebAntiforgery.TokenPath,
     };
 
     public static IEndpointRouteBuilder MapSysEndpoints(this IEndpointRouteBuilder app)

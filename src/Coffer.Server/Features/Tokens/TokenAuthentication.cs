@@ -6,8 +6,9 @@ using Microsoft.Extensions.Options;
 namespace Coffer.Server.Features.Tokens;
 
 /// <summary>
-/// Authenticates <c>Authorization: Bearer cof_...</c>. The principal carries the token's accessor (never its value),
-/// kind, owner and scopes as claims.
+/// Authenticates <c>Authorization: Bearer cof_...</c>, else the web app's session cookie
+/// (<see cref="Web.SessionCookie.Name"/>), which only ever authenticates a token of kind <c>session</c>. The principal
+/// carries the token's accessor (never its value), kind, owner, scopes and how it came (<see cref="TransportClaim"/>).
 /// </summary>
 internal sealed class TokenAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -24,24 +25,47 @@ internal sealed class TokenAuthenticationHandler(
     public const string AccessorClaim = "accessor";
     public const string KindClaim = "token_kind";
 
+    /// <summary><c>bearer</c> or <c>cookie</c>: a cookie-authenticated request is one a browser may send on its own, so it needs antiforgery.</summary>
+    public const string TransportClaim = "token_transport";
+
     /// <summary>HttpContext.Items key holding the <see cref="TokenInfo"/> of a live token refused for its address.</summary>
     public const string IpDeniedItem = "coffer.token.ip_denied";
+
+    private const string SessionPrefix = "cof_session_";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var header = Request.Headers.Authorization.ToString();
-        if (string.IsNullOrEmpty(header))
+        string presented;
+        var fromCookie = false;
+        if (!string.IsNullOrEmpty(header))
+        {
+            const string bearer = "Bearer ";
+            if (!header.StartsWith(bearer, StringComparison.OrdinalIgnoreCase))
+            {
+                return AuthenticateResult.Fail("Only Bearer tokens are accepted.");
+            }
+
+            presented = header[bearer.Length..].Trim();
+        }
+        else if (Request.Cookies.TryGetValue(Web.SessionCookie.Name, out var cookie) && !string.IsNullOrEmpty(cookie))
+        {
+            // Only a sign-in session belongs in the cookie: anything else there (an API or root token planted by some
+            // other means) is refused before it is looked up, so it is not even counted as a use.
+            if (!cookie.StartsWith(SessionPrefix, StringComparison.Ordinal))
+            {
+                return AuthenticateResult.Fail("The session cookie holds no session token.");
+            }
+
+            presented = cookie;
+            fromCookie = true;
+        }
+        else
         {
             return AuthenticateResult.NoResult();
         }
 
-        const string bearer = "Bearer ";
-        if (!header.StartsWith(bearer, StringComparison.OrdinalIgnoreCase))
-        {
-            return AuthenticateResult.Fail("Only Bearer tokens are accepted.");
-        }
-
-        var lookup = await tokens.AuthenticateAsync(header[bearer.Length..].Trim(), Context.Connection.RemoteIpAddress, Context.RequestAborted);
+        var lookup = await tokens.AuthenticateAsync(presented, Context.Connection.RemoteIpAddress, Context.RequestAborted);
         if (lookup.IpDenied is { } denied)
         {
             Context.Items[IpDeniedItem] = denied;
@@ -83,11 +107,17 @@ internal sealed class TokenAuthenticationHandler(
             return AuthenticateResult.Fail("The token is malformed, unknown, revoked or expired.");
         }
 
+        if (fromCookie && token.Kind != "session")
+        {
+            return AuthenticateResult.Fail("The session cookie holds no session token.");
+        }
+
         var claims = new List<Claim>
         {
             new(ClaimTypes.NameIdentifier, token.UserId.ToString()),
             new(AccessorClaim, token.Accessor),
             new(KindClaim, token.Kind),
+            new(TransportClaim, fromCookie ? Web.SessionCookie.CookieMode : "bearer"),
         };
         claims.AddRange(token.Scopes.Select(s => new Claim(ScopeClaim, s)));
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
@@ -102,7 +132,9 @@ internal sealed class TokenAuthenticationHandler(
         }
 
         Response.Headers.WWWAuthenticate = "Bearer";
-        return Problems.Problem.WriteAsync(Context, Problems.ProblemType.Unauthorized, "Send a valid Coffer token as 'Authorization: Bearer cof_...' (COFFER_TOKEN for the CLI).");
+        return Problems.Problem.WriteAsync(Context, Problems.ProblemType.Unauthorized, Request.Cookies.ContainsKey(Web.SessionCookie.Name) && Request.Headers.Authorization.Count == 0
+            ? "The session has ended (signed out, expired, revoked or frozen): sign in again."
+            : "Send a valid Coffer token as 'Authorization: Bearer cof_...' (COFFER_TOKEN for the CLI).");
     }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
