@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Coffer.Server.Data;
 using Coffer.Server.Features.Account;
+using Coffer.Server.Features.Admin;
 using Coffer.Server.Features.Audit;
 using Coffer.Server.Features.Connections;
 using Coffer.Server.Features.Identity;
@@ -201,6 +202,7 @@ internal static partial class ServerHost
         app.MapPortfolioEndpoints();
         app.MapTradingEndpoints();
         app.MapWebEndpoints();
+        app.MapAdminEndpoints();
         return app;
     }
 

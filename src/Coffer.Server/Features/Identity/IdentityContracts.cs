@@ -30,7 +30,16 @@ internal sealed record InvitationRequest(string? Role, long? TtlSeconds);
 /// <summary>The invitation code appears here once; it is stored only as a hash.</summary>
 internal sealed record InvitationResponse(Guid Id, string Invitation, string Role, DateTimeOffset ExpiresAt);
 
-internal sealed record SessionView(string Accessor, string? DisplayName, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, bool Current);
+/// <summary>A live sign-in session: when it began and ends, and the device (address, user agent) that last used it.</summary>
+internal sealed record SessionView(
+    string Accessor,
+    string? DisplayName,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? ExpiresAt,
+    bool Current,
+    DateTimeOffset? LastUsedAt,
+    string? ClientIp,
+    string? UserAgent);
 
 internal sealed record SessionListResponse(IReadOnlyList<SessionView> Items);
 

@@ -129,6 +129,7 @@ internal static class IdentityEndpoints
         auth.MapDelete("/2fa/totp", DisableTotp).RequireAuthorization(PersonPolicy).RequireStepUp();
         auth.MapPost("/2fa/recovery-codes", NewRecoveryCodes).RequireAuthorization(PersonPolicy).RequireStepUp();
         auth.MapPasskeyEndpoints();
+        auth.MapSecurityCentreEndpoints();
         return app;
     }
 
@@ -137,11 +138,11 @@ internal static class IdentityEndpoints
         var outcome = await authenticator.AuthenticateAsync(new Credentials(request.Username, request.Password, request.TotpCode, request.RecoveryCode), unfreezing: false, cancellationToken);
         if (outcome.User is not { } user)
         {
-            await events.SignInRefusedAsync(context, request.Username, outcome.Failure, cancellationToken);
+            await events.SignInRefusedAsync(context, request.Username, outcome.Failure, cancellationToken, MethodOf(request));
             return IdentityProblems.For(context, outcome);
         }
 
-        await events.SignedInAsync(context, user, cancellationToken);
+        await events.SignedInAsync(context, user, MethodOf(request), cancellationToken);
         var session = await sessions.IssueAsync(user, SessionIssuer.Describe(context), cancellationToken);
         return TypedResults.Ok(new SessionResponse(SessionCookie.Deliver(context, session), session.Accessor, session.Info.ExpiresAt));
     }
@@ -231,16 +232,32 @@ internal static class IdentityEndpoints
         return TypedResults.NoContent();
     }
 
-    internal static async Task<Ok<SessionListResponse>> Sessions(ClaimsPrincipal principal, IDbContextFactory<CofferDb> factory, TimeProvider time, CancellationToken cancellationToken)
+    internal static async Task<Ok<SessionListResponse>> Sessions(HttpContext context, IDbContextFactory<CofferDb> factory, TimeProvider time, CancellationToken cancellationToken)
     {
+        var principal = context.User;
         var userId = UserId(principal);
         var current = principal.FindFirstValue(TokenAuthenticationHandler.AccessorClaim);
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var rows = await db.Tokens.AsNoTracking().Where(t => t.UserId == userId && t.Kind == "session" && t.RevokedAt == null).ToListAsync(cancellationToken);
         var now = time.GetUtcNow();
-        var items = rows.Select(TokenInfo.From).Where(t => t.IsActiveAt(now)).OrderByDescending(t => t.CreatedAt)
-            .Select(t => new SessionView(t.Accessor, t.DisplayName, t.CreatedAt, t.ExpiresAt, t.Accessor == current))
-            .ToList();
+        var items = new List<SessionView>();
+        foreach (var t in rows.Select(TokenInfo.From).Where(t => t.IsActiveAt(now)).OrderByDescending(t => t.CreatedAt))
+        {
+            // The device is what the session's own access log last saw; the log is written behind the request, so the
+            // calling session's latest use is this request itself.
+            var last = await db.Table<AccessLogRow>().AsNoTracking().Where(a => a.Accessor == t.Accessor).OrderByDescending(a => a.Id).FirstOrDefaultAsync(cancellationToken);
+            var isCurrent = t.Accessor == current;
+            items.Add(new SessionView(
+                t.Accessor,
+                t.DisplayName,
+                t.CreatedAt,
+                t.ExpiresAt,
+                isCurrent,
+                isCurrent ? now : last is null ? null : DateTimeOffset.FromUnixTimeMilliseconds(last.OccurredAt),
+                isCurrent ? Client(context) : last?.ClientIp,
+                isCurrent ? context.Request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? ua[..Math.Min(ua.Length, 256)] : null : last?.UserAgent));
+        }
+
         return TypedResults.Ok(new SessionListResponse(items));
     }
 
@@ -403,6 +420,10 @@ internal static class IdentityEndpoints
     internal static async Task<Results<Ok<RecoveryCodesResponse>, ProblemHttpResult>> NewRecoveryCodes(ClaimsPrincipal principal, RecoveryCodes recovery, CancellationToken cancellationToken) =>
         TypedResults.Ok(new RecoveryCodesResponse(await recovery.ReplaceAsync(UserId(principal), cancellationToken)));
 
+    /// <summary>The second factor decides the name: a TOTP code is checked first, a recovery code only without one.</summary>
+    private static string MethodOf(SignInRequest request) =>
+        request.TotpCode is not { Length: > 0 } && request.RecoveryCode is { Length: > 0 } ? "recovery" : "password";
+
     internal static Guid UserId(ClaimsPrincipal principal) => Guid.Parse(principal.FindFirstValue(ClaimTypes.NameIdentifier)!);
 
     internal static ProblemHttpResult? ValidateUsername(string? username)
@@ -412,6 +433,9 @@ internal static class IdentityEndpoints
             ? null
             : Problem.Result(ProblemType.InvalidArgument, $"username must be 3 to {Authenticator.MaxUsernameLength} characters: letters, digits, '.', '_' or '-'.");
     }
+
+    private static string? Client(HttpContext context) =>
+        context.Connection.RemoteIpAddress is { } ip ? (ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip).ToString() : null;
 
     private static byte[] InvitationHash(string code) => SHA256.HashData(Encoding.UTF8.GetBytes(code));
 

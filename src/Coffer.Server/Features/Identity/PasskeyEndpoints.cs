@@ -180,7 +180,7 @@ internal static class PasskeyEndpoints
         var assertion = await ceremonies.FinishAssertionAsync(credentialJson, PasskeyPurpose.SignIn, null, context, cancellationToken);
         if (assertion.User is not { } verified)
         {
-            await events.SignInRefusedAsync(context, null, AuthFailure.InvalidCredentials, cancellationToken);
+            await events.SignInRefusedAsync(context, null, AuthFailure.InvalidCredentials, cancellationToken, "passkey");
             return Problem.Result(
                 ProblemType.PasskeyRejected,
                 assertion.Failure == PasskeyFailure.UnknownChallenge
@@ -191,7 +191,7 @@ internal static class PasskeyEndpoints
         var outcome = await authenticator.AdmitPasskeyUserAsync(verified.Id, cancellationToken);
         if (outcome.User is not { } user)
         {
-            await events.SignInRefusedAsync(context, verified.UserName, outcome.Failure, cancellationToken);
+            await events.SignInRefusedAsync(context, verified.UserName, outcome.Failure, cancellationToken, "passkey");
             return IdentityProblems.For(context, outcome);
         }
 

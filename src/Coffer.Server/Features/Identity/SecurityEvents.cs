@@ -9,14 +9,16 @@ namespace Coffer.Server.Features.Identity;
 /// <summary>
 /// What happens around sign-in, told to the audit log and to the user (DESIGN §4 notifications): sign-in from a new
 /// device or address, password right but second factor wrong, freeze and unfreeze. A device is the pair of client
-/// address and user agent; it is only ever stored as the audit log's HMAC of that pair.
+/// address and user agent; the pair is stored as the audit log's HMAC (to recognise the device again), while the user
+/// agent alone is kept in plain text, as the access log keeps it, for the user's own sign-in history
+/// (GET /api/v1/auth/signins). Sign-in records carry the user's id whenever the name given is a user's.
 /// </summary>
 internal sealed class SecurityEvents(AuditLog audit, INotifier notifier, IDbContextFactory<CofferDb> factory, ILookupNormalizer normalizer)
 {
     /// <summary>Records a successful sign-in; tells the user when it came from a device not seen before.</summary>
     public Task SignedInAsync(HttpContext http, CofferUser user, CancellationToken cancellationToken) => SignedInAsync(http, user, "password", cancellationToken);
 
-    /// <param name="method">How the user signed in: <c>password</c> or <c>passkey</c>.</param>
+    /// <param name="method">How the user signed in: <c>password</c>, <c>recovery</c> (password and a recovery code) or <c>passkey</c>.</param>
     public async Task SignedInAsync(HttpContext http, CofferUser user, string method, CancellationToken cancellationToken)
     {
         var device = Device(http);
@@ -29,7 +31,7 @@ internal sealed class SecurityEvents(AuditLog audit, INotifier notifier, IDbCont
         }
 
         // Required: a sign-in that cannot be recorded does not hand out a session.
-        await audit.AppendAsync(Entry(http, "auth.signin", AuditOutcome.Success, user).WithSensitive("device", device).With("new_device", !known).With("method", method), cancellationToken);
+        await audit.AppendAsync(Entry(http, "auth.signin", AuditOutcome.Success, user).WithSensitive("device", device).With("new_device", !known).With("method", method).With("user_agent", Agent(http)), cancellationToken);
         if (!known)
         {
             await notifier.NotifyAsync(
@@ -43,10 +45,13 @@ internal sealed class SecurityEvents(AuditLog audit, INotifier notifier, IDbCont
     }
 
     /// <summary>Records a refused sign-in; when the password was right but the second factor not, tells the user.</summary>
-    public async Task SignInRefusedAsync(HttpContext http, string? username, AuthFailure? failure, CancellationToken cancellationToken)
+    /// <param name="method">What was tried: <c>password</c>, <c>recovery</c> or <c>passkey</c>.</param>
+    public async Task SignInRefusedAsync(HttpContext http, string? username, AuthFailure? failure, CancellationToken cancellationToken, string method = "password")
     {
+        // The user is looked up for every refusal with a name (the same query whether the name exists or not), so the
+        // record lands in that user's sign-in history; the answer to the caller does not depend on it.
         CofferUser? user = null;
-        if (failure is AuthFailure.InvalidSecondFactor or AuthFailure.ReplayedSecondFactor && username is { Length: > 0 })
+        if (username is { Length: > 0 })
         {
             var normalized = normalizer.NormalizeName(username);
             await using var db = await factory.CreateDbContextAsync(cancellationToken);
@@ -55,7 +60,7 @@ internal sealed class SecurityEvents(AuditLog audit, INotifier notifier, IDbCont
 
         try
         {
-            var entry = Entry(http, "auth.signin.failed", AuditOutcome.Denied, user).With("reason", failure?.ToString());
+            var entry = Entry(http, "auth.signin.failed", AuditOutcome.Denied, user).With("reason", failure?.ToString()).With("method", method).With("user_agent", Agent(http));
             await audit.AppendAsync(username is { Length: > 0 } ? entry.WithSensitive("username", username) : entry, cancellationToken);
         }
         catch (AuditUnavailableException)
@@ -63,7 +68,7 @@ internal sealed class SecurityEvents(AuditLog audit, INotifier notifier, IDbCont
             // The attempt is refused either way; what matters is that nothing was let through.
         }
 
-        if (user is not null)
+        if (user is not null && failure is AuthFailure.InvalidSecondFactor or AuthFailure.ReplayedSecondFactor)
         {
             await notifier.NotifyAsync(
                 user.Id,
@@ -125,7 +130,7 @@ internal sealed class SecurityEvents(AuditLog audit, INotifier notifier, IDbCont
 
     private static string Agent(HttpContext http)
     {
-        var agent = http.Request.Headers.UserAgent.ToString();
+        var agent = new string([.. http.Request.Headers.UserAgent.ToString().Where(c => !char.IsControl(c))]);
         return agent.Length > 200 ? agent[..200] : agent.Length == 0 ? "no user agent" : agent;
     }
 }
