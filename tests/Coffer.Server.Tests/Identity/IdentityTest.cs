@@ -52,7 +52,7 @@ public abstract class IdentityTest : IAsyncLifetime
         return node;
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await Server.DisposeAsync();
         if (_postgres is not null)

@@ -61,11 +61,13 @@ internal sealed class ServerInstance : IAsyncDisposable
         return await StartAsync(Settings);
     }
 
-    public static HttpClient CreateClient(ServerSettings settings, Uri address, Action<SslClientAuthenticationOptions>? tls = null)
+    /// <param name="useCookies">False: the client keeps no cookies, and a test sets the Cookie header itself.</param>
+    public static HttpClient CreateClient(ServerSettings settings, Uri address, Action<SslClientAuthenticationOptions>? tls = null, bool useCookies = true)
     {
         var trusted = X509CertificateLoader.LoadCertificateFromFile(settings.TlsCertificatePath ?? settings.GeneratedCertificatePath);
         var handler = new SocketsHttpHandler
         {
+            UseCookies = useCookies,
             SslOptions = new SslClientAuthenticationOptions
             {
                 RemoteCertificateValidationCallback = (_, certificate, _, _) => TrustsOnly(trusted, certificate),
