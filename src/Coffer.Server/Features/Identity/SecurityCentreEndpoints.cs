@@ -31,6 +31,7 @@ internal sealed record MeResponse(
 /// <param name="Method"><c>password</c>, <c>recovery</c> or <c>passkey</c>.</param>
 /// <param name="Outcome"><c>success</c> or <c>failure</c>.</param>
 /// <param name="Reason">Why a failure failed (<c>InvalidCredentials</c>, <c>InvalidSecondFactor</c>, <c>Locked</c> …).</param>
+/// <param name="UserAgent">For a success, the browser or tool of the session it started (first 60 characters); null for failures.</param>
 internal sealed record SignInEventView(
     string Id,
     DateTimeOffset At,
@@ -52,6 +53,7 @@ internal static class SecurityCentreEndpoints
 {
     private const int DefaultPage = 50;
     private const int MaxPage = 200;
+    private static readonly TimeSpan SessionMatchWindow = TimeSpan.FromSeconds(10);
 
     public static RouteGroupBuilder MapSecurityCentreEndpoints(this RouteGroupBuilder auth)
     {
@@ -123,7 +125,33 @@ internal static class SecurityCentreEndpoints
             .OrderByDescending(r => r.Seq)
             .Take(take + 1)
             .ToListAsync(cancellationToken);
-        var items = rows.Take(take).Select(View).ToList();
+        // The audit log keeps the device only as an HMAC; a successful sign-in's user agent is read from the session it
+        // started (its display name, "signed in from IP (agent)"), created right after the record.
+        var page = rows.Take(take).ToList();
+        var sessions = new List<TokenRow>();
+        if (page.Count > 0)
+        {
+            var from = page[^1].OccurredAt;
+            var until = page[0].OccurredAt + SessionMatchWindow;
+            sessions = [.. (await db.Tokens.AsNoTracking().Where(t => t.UserId == userId && t.Kind == "session").ToListAsync(cancellationToken))
+                .Where(t => t.CreatedAt >= from && t.CreatedAt <= until)
+                .OrderBy(t => t.CreatedAt)];
+        }
+
+        // Oldest first, each sign-in claims the first session not yet claimed that began at or after it.
+        var agents = new Dictionary<long, string?>();
+        var unclaimed = new LinkedList<TokenRow>(sessions);
+        foreach (var record in page.Where(r => r.Action == "auth.signin").OrderBy(r => r.Seq))
+        {
+            var match = unclaimed.FirstOrDefault(t => t.CreatedAt >= record.OccurredAt && t.CreatedAt <= record.OccurredAt + SessionMatchWindow);
+            if (match is not null)
+            {
+                unclaimed.Remove(match);
+                agents[record.Seq] = AgentOf(match);
+            }
+        }
+
+        var items = page.Select(r => View(r, agents.GetValueOrDefault(r.Seq))).ToList();
         return TypedResults.Ok(new SignInHistoryResponse(items, rows.Count > take ? items[^1].Id : null));
     }
 
@@ -160,9 +188,16 @@ internal static class SecurityCentreEndpoints
         return TypedResults.NoContent();
     }
 
-    private static SignInEventView View(AuditRecordRow row)
+    private static string? AgentOf(TokenRow? session)
     {
-        string? method = null, reason = null, agent = null;
+        var name = session?.DisplayName;
+        var open = name?.IndexOf(" (", StringComparison.Ordinal) ?? -1;
+        return name is null || open < 0 || !name.EndsWith(')') ? null : name[(open + 2)..^1];
+    }
+
+    private static SignInEventView View(AuditRecordRow row, string? agent)
+    {
+        string? method = null, reason = null;
         bool? newDevice = null;
         try
         {
@@ -171,7 +206,6 @@ internal static class SecurityCentreEndpoints
             {
                 method = Text(details.RootElement, "method");
                 reason = Text(details.RootElement, "reason");
-                agent = Text(details.RootElement, "user_agent");
                 newDevice = details.RootElement.TryGetProperty("new_device", out var nd) && nd.ValueKind is JsonValueKind.True or JsonValueKind.False ? nd.GetBoolean() : null;
             }
         }

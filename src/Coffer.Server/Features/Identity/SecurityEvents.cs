@@ -9,9 +9,9 @@ namespace Coffer.Server.Features.Identity;
 /// <summary>
 /// What happens around sign-in, told to the audit log and to the user (DESIGN §4 notifications): sign-in from a new
 /// device or address, password right but second factor wrong, freeze and unfreeze. A device is the pair of client
-/// address and user agent; the pair is stored as the audit log's HMAC (to recognise the device again), while the user
-/// agent alone is kept in plain text, as the access log keeps it, for the user's own sign-in history
-/// (GET /api/v1/auth/signins). Sign-in records carry the user's id whenever the name given is a user's.
+/// address and user agent; it is only ever stored as the audit log's HMAC of that pair (the audit log is kept for good
+/// and exported, so it holds no device details in plain text). Sign-in records carry the user's id whenever the name
+/// given is a user's, so they show in that user's sign-in history (GET /api/v1/auth/signins).
 /// </summary>
 internal sealed class SecurityEvents(AuditLog audit, INotifier notifier, IDbContextFactory<CofferDb> factory, ILookupNormalizer normalizer)
 {
@@ -31,7 +31,7 @@ internal sealed class SecurityEvents(AuditLog audit, INotifier notifier, IDbCont
         }
 
         // Required: a sign-in that cannot be recorded does not hand out a session.
-        await audit.AppendAsync(Entry(http, "auth.signin", AuditOutcome.Success, user).WithSensitive("device", device).With("new_device", !known).With("method", method).With("user_agent", Agent(http)), cancellationToken);
+        await audit.AppendAsync(Entry(http, "auth.signin", AuditOutcome.Success, user).WithSensitive("device", device).With("new_device", !known).With("method", method), cancellationToken);
         if (!known)
         {
             await notifier.NotifyAsync(
@@ -60,7 +60,7 @@ internal sealed class SecurityEvents(AuditLog audit, INotifier notifier, IDbCont
 
         try
         {
-            var entry = Entry(http, "auth.signin.failed", AuditOutcome.Denied, user).With("reason", failure?.ToString()).With("method", method).With("user_agent", Agent(http));
+            var entry = Entry(http, "auth.signin.failed", AuditOutcome.Denied, user).With("reason", failure?.ToString()).With("method", method);
             await audit.AppendAsync(username is { Length: > 0 } ? entry.WithSensitive("username", username) : entry, cancellationToken);
         }
         catch (AuditUnavailableException)
