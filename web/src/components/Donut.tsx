@@ -36,7 +36,7 @@ export function Donut({
           </text>
         ) : null}
       </svg>
-      <div className="table-wrap donut-legend">
+      <div className="table-wrap donut-legend" role="region" aria-label={`${title}: legend`} tabIndex={0}>
         <table>
           <caption className="visually-hidden">{title}</caption>
           <thead>

@@ -7,6 +7,7 @@ import { Loading } from "../../components/Loading";
 import { Pager, useCursorPages } from "../../components/Pager";
 import { auditQuery, describeVerification, detailsText, type AuditFilters } from "./audit";
 import type { AuditRecord, AuditVerification } from "./types";
+import { TableWrap } from "../../components/TableWrap";
 
 const empty: AuditFilters = { action: "", actor: "", since: "", until: "" };
 
@@ -104,7 +105,7 @@ export function AuditSection() {
       {list.data && records.length === 0 ? <p className="muted">No records match. Clear the filters to see everything.</p> : null}
       {records.length > 0 ? (
         <>
-          <div className="table-wrap" aria-busy={list.loading}>
+          <TableWrap label="Audit records" busy={list.loading}>
             <table>
               <caption className="visually-hidden">Audit records, oldest first</caption>
               <thead>
@@ -140,7 +141,7 @@ export function AuditSection() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
           <Pager
             label="Audit log pages"
             page={pages.page}

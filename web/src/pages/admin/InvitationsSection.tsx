@@ -6,6 +6,7 @@ import { CopyButton } from "../../components/CopyButton";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { Loading } from "../../components/Loading";
 import { ROLES, type CreatedInvitation, type Invitation } from "./types";
+import { TableWrap } from "../../components/TableWrap";
 
 export function signUpLink(code: string, origin = window.location.origin): string {
   return `${origin}/signup?invitation=${encodeURIComponent(code)}`;
@@ -117,7 +118,7 @@ export function InvitationsSection() {
       {missing ? <p className="muted">This server cannot list invitations yet; the ones you create still work.</p> : null}
       {!missing && list.data && items.length === 0 ? <p className="muted">No invitations yet. Create one above to add a user.</p> : null}
       {items.length > 0 ? (
-        <div className="table-wrap">
+        <TableWrap label="Invitations">
           <table>
             <caption className="visually-hidden">Invitations</caption>
             <thead>
@@ -154,7 +155,7 @@ export function InvitationsSection() {
               })}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       ) : null}
       <p role="status" aria-live="polite" className={message ? "good" : "visually-hidden"}>
         {message}

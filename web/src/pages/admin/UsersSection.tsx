@@ -6,6 +6,7 @@ import { ErrorNotice } from "../../components/ErrorNotice";
 import { Loading } from "../../components/Loading";
 import { useStepUp } from "../../components/StepUp";
 import type { AdminUser } from "./types";
+import { TableWrap } from "../../components/TableWrap";
 
 export function userState(u: AdminUser): { text: string; tone: "ok" | "warn" | "bad" }[] {
   const states: { text: string; tone: "ok" | "warn" | "bad" }[] = [];
@@ -60,7 +61,7 @@ export function UsersSection() {
       {missing ? <p className="muted">This server cannot list users yet. You can still invite users below and unlock one by name.</p> : null}
       {!missing && list.data && items.length === 0 ? <p className="muted">No users yet. Invite someone below.</p> : null}
       {items.length > 0 ? (
-        <div className="table-wrap">
+        <TableWrap label="Users">
           <table>
             <caption className="visually-hidden">Users</caption>
             <thead>
@@ -102,7 +103,7 @@ export function UsersSection() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       ) : null}
       {missing ? <UnlockByName onUnlock={unlock} /> : null}
       <p role="status" aria-live="polite" className={message ? "good" : "visually-hidden"}>

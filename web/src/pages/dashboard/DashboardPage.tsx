@@ -10,6 +10,7 @@ import { ChangeText } from "./ChangeText";
 import { CoverageCard, statusBadge } from "./CoverageCard";
 import { isRange, RANGES, summarize, toSeries, type RangeId } from "./series";
 import type { History, PortfolioSummary, RefreshLine, SyncResult } from "./types";
+import { TableWrap } from "../../components/TableWrap";
 
 // The chart library is only fetched with the dashboard, and after the numbers: they come first.
 const ValueChart = lazy(() => import("./ValueChart").then((m) => ({ default: m.ValueChart })));
@@ -205,7 +206,7 @@ export default function DashboardPage() {
             <div className="card stack" aria-labelledby="unpriced-title">
               <h2 id="unpriced-title">Holdings without a price</h2>
               <p className="muted">These are held but not counted in the total, because no exchange you connected quotes a path to {data.currency}.</p>
-              <div className="table-wrap">
+              <TableWrap label="Holdings without a price">
                 <table>
                   <thead>
                     <tr>
@@ -228,7 +229,7 @@ export default function DashboardPage() {
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </TableWrap>
             </div>
           ) : null}
 

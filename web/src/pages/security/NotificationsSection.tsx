@@ -239,7 +239,7 @@ function Inbox() {
                 </div>
                 <p className="muted">{n.body}</p>
                 {isUnread ? (
-                  <button type="button" className="link-button" onClick={() => void markRead([n.id])} aria-label={`Mark “${n.title}” as read`}>
+                  <button type="button" className="link-button" onClick={() => void markRead([n.id])} aria-label={`Mark as read: ${n.title}`}>
                     Mark as read
                   </button>
                 ) : null}

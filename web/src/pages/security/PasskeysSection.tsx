@@ -8,6 +8,7 @@ import { ErrorNotice } from "../../components/ErrorNotice";
 import { Loading } from "../../components/Loading";
 import { useStepUp } from "../../components/StepUp";
 import type { Passkey } from "./types";
+import { TableWrap } from "../../components/TableWrap";
 
 function defaultName(): string {
   const ua = navigator.userAgent;
@@ -85,7 +86,7 @@ export function PasskeysSection() {
       <ErrorNotice error={list.error} onRetry={list.reload} />
       {list.data && items.length === 0 ? <p>You have no passkeys yet. Add one below.</p> : null}
       {items.length > 0 ? (
-        <div className="table-wrap">
+        <TableWrap label="Passkeys">
           <table>
             <caption className="visually-hidden">Your passkeys</caption>
             <thead>
@@ -113,7 +114,7 @@ export function PasskeysSection() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       ) : null}
       {supported ? (
         <form className="row align-end" onSubmit={add}>

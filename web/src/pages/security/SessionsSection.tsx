@@ -6,6 +6,7 @@ import { useApi } from "../../app/useApi";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { Loading } from "../../components/Loading";
 import type { SessionInfo } from "./types";
+import { TableWrap } from "../../components/TableWrap";
 
 /** A session's display name is what the server recorded of the device (browser and address); keep it readable. */
 export function describeDevice(name: string | null): string {
@@ -55,7 +56,7 @@ export function SessionsSection() {
       {list.loading && !list.data ? <Loading label="Reading your sessions…" /> : null}
       <ErrorNotice error={list.error} onRetry={list.reload} />
       {items.length > 0 ? (
-        <div className="table-wrap">
+        <TableWrap label="Active sessions">
           <table>
             <caption className="visually-hidden">Active sessions</caption>
             <thead>
@@ -91,7 +92,7 @@ export function SessionsSection() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       ) : list.data ? (
         <p>No other sessions.</p>
       ) : null}

@@ -7,6 +7,7 @@ import { Loading } from "../../components/Loading";
 import { Pager, useCursorPages } from "../../components/Pager";
 import { describeDevice } from "./SessionsSection";
 import type { SignInRecord } from "./types";
+import { TableWrap } from "../../components/TableWrap";
 
 const METHODS: Record<string, string> = { password: "Password", totp: "Password + app code", recovery_code: "Password + recovery code", passkey: "Passkey", unfreeze: "Unfreeze" };
 
@@ -37,7 +38,7 @@ export function SignInHistorySection() {
       {!missing && list.data && items.length === 0 ? <p className="muted">No sign-ins recorded yet.</p> : null}
       {items.length > 0 ? (
         <>
-          <div className="table-wrap">
+          <TableWrap label="Sign-in history">
             <table>
               <caption className="visually-hidden">Recent sign-ins</caption>
               <thead>
@@ -66,7 +67,7 @@ export function SignInHistorySection() {
                 })}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
           <Pager label="Sign-in history pages" page={pages.page} hasNext={!!list.data?.next} onPrevious={pages.previous} onNext={() => list.data?.next && pages.next(list.data.next)} />
         </>
       ) : null}
