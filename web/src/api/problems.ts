@@ -48,14 +48,49 @@ const fixes: Record<string, string> = {
   "invalid-argument": "Check what you entered and try again.",
   "not-found": "It may have been removed. Reload the page.",
   "audit-unavailable": "The audit log cannot be written right now, so nothing was done. Tell your operator.",
+  "current-password-required": "Enter your current password as well.",
+  "totp-already-enabled": "Two-factor authentication is already on. Disable it first to set up a new authenticator app.",
+  "totp-not-pending": "Start the set-up again: the code was for an enrolment that is no longer waiting.",
+  "passkey-invalid": "Try adding the passkey again; use the same device and browser from start to end.",
+  "passkey-challenge-invalid": "The passkey request expired. Start again.",
+  "passkey-rejected": "Try again with a passkey registered for this Coffer, or sign in with your password.",
+  "passkey-already-registered": "This device already holds a passkey for your account; there is nothing to add.",
+  "passkey-limit": "Delete a passkey you no longer use, then add the new one.",
+  "unauthorized": "Sign in again.",
+  "forbidden": "Your account does not have the rights for this. Ask an admin.",
+  "invalid-channel": "Check the address or URL and the kinds of notification.",
+  "webhook-url-refused": "Use a public https:// URL that Coffer is allowed to call.",
+  "email-not-configured": "Use a webhook instead, or ask the operator to configure e-mail (SMTP).",
+  "channel-limit": "Delete a channel you no longer use first.",
+  "not-initialized": "The server has not been initialized yet: an operator must run coffer operator init.",
+  "connection-conflict": "A connection with this key or label already exists.",
+};
+
+// Where the server's detail speaks to API clients (naming endpoints and fields), the app says it in its own words.
+const whats: Record<string, string> = {
+  "second-factor-required": "Your password is right. Now enter the code from your authenticator app.",
+  "account-frozen": "This account is frozen: every session and token was revoked.",
+  "account-disabled": "This account is locked after too many failed attempts until an admin unlocks it.",
+  "second-factor-not-enrolled": "This needs a second factor (an authenticator app or a passkey), and your account has none.",
+  "step-up-required": "This action needs you to confirm it is you.",
+  "not-a-session": "This only works in a browser session.",
+  "passkey-rejected": "The passkey was not accepted.",
+  "passkey-challenge-invalid": "The passkey request expired or was already used.",
+  "antiforgery-failed": "The page's security check expired.",
 };
 
 export function explain(error: unknown): Explained {
   if (error instanceof ApiError) {
-    const what = error.problem.detail ?? error.problem.title;
+    const what = whats[error.slug] ?? error.problem.detail ?? error.problem.title;
     const retry = error.retryAfterSeconds ? ` (try again in ${error.retryAfterSeconds} s)` : "";
     const fix = fixes[error.slug] ?? (error.status >= 500 ? "Something went wrong on the server. Try again; if it keeps happening, tell your operator (the trace id is in the server log)." : "Check what you entered and try again.");
     return { what: `${what}${retry}`, fix };
+  }
+  if (error instanceof Error && error.name === "PasskeyCancelled") {
+    return { what: "The passkey request was cancelled or timed out.", fix: "Try again, and choose a passkey when your browser or device asks." };
+  }
+  if (error instanceof DOMException && error.name === "SecurityError") {
+    return { what: "The browser refused the passkey request for this address.", fix: "Open Coffer at the address its operator configured for passkeys (https, the right host name)." };
   }
   if (error instanceof TypeError) {
     return { what: "Coffer could not be reached.", fix: "Check that the server is running and your connection works, then try again." };

@@ -9,7 +9,7 @@ import { ErrorNotice } from "./ErrorNotice";
  * The user's break-glass (DESIGN §4): one tap opens the confirmation, a second freezes. Every session and token of the
  * user is revoked at once and trading stops until they unfreeze with password and second factor.
  */
-export function FreezeButton() {
+export function FreezeButton({ label = "Freeze", className = "button danger freeze" }: { label?: string; className?: string } = {}) {
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -33,8 +33,8 @@ export function FreezeButton() {
 
   return (
     <>
-      <button type="button" className="button danger freeze" onClick={() => setOpen(true)}>
-        Freeze
+      <button type="button" className={className} onClick={() => setOpen(true)}>
+        {label}
       </button>
       <Dialog open={open} title="Freeze your account?" onClose={() => setOpen(false)}>
         <div className="stack">

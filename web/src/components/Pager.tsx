@@ -1,9 +1,9 @@
 import { useState } from "react";
 
 /** Cursor paging as the API does it: the server gives an opaque `next`; the app keeps the cursors it came through. */
-export function Pager({ page, hasNext, onPrevious, onNext }: { page: number; hasNext: boolean; onPrevious: () => void; onNext: () => void }) {
+export function Pager({ page, hasNext, onPrevious, onNext, label = "Pages" }: { page: number; hasNext: boolean; onPrevious: () => void; onNext: () => void; label?: string }) {
   return (
-    <nav className="pager" aria-label="Pages">
+    <nav className="pager" aria-label={label}>
       <button type="button" className="button secondary" disabled={page === 0} onClick={onPrevious}>
         Previous
       </button>

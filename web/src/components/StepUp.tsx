@@ -1,5 +1,6 @@
 import { useCallback, useRef, useState, type FormEvent } from "react";
 import { ApiError } from "../api/client";
+import { passkeyStepUp, passkeysSupported } from "../api/webauthn";
 import { Dialog } from "./Dialog";
 import { ErrorNotice } from "./ErrorNotice";
 
@@ -19,6 +20,7 @@ export function useStepUp() {
   const [pending, setPending] = useState<Pending | null>(null);
   const [code, setCode] = useState("");
   const [lastError, setLastError] = useState<unknown>(null);
+  const [waiting, setWaiting] = useState(false);
   const inputRef = useRef<HTMLInputElement>(null);
 
   const ask = useCallback((reason: string, error: unknown) => {
@@ -61,6 +63,19 @@ export function useStepUp() {
     pending?.resolve(`totp=${code.trim()}`);
     setPending(null);
   };
+  const withPasskey = async () => {
+    setWaiting(true);
+    setLastError(null);
+    try {
+      const proof = await passkeyStepUp();
+      pending?.resolve(proof);
+      setPending(null);
+    } catch (error) {
+      setLastError(error);
+    } finally {
+      setWaiting(false);
+    }
+  };
   const cancel = () => {
     pending?.resolve(null);
     setPending(null);
@@ -87,9 +102,14 @@ export function useStepUp() {
           />
         </label>
         <div className="row">
-          <button type="submit" className="button primary">
+          <button type="submit" className="button primary" disabled={waiting}>
             Confirm
           </button>
+          {passkeysSupported() ? (
+            <button type="button" className="button secondary" onClick={() => void withPasskey()} disabled={waiting}>
+              {waiting ? "Waiting for your passkey…" : "Use a passkey instead"}
+            </button>
+          ) : null}
           <button type="button" className="button secondary" onClick={cancel}>
             Cancel
           </button>
