@@ -21,7 +21,7 @@ export default function BalancesPage() {
   const items = useMemo(() => filterHoldings(data?.items ?? [], { exchange, hideDust }), [data, exchange, hideDust]);
   const unpriced = (data?.unpriced ?? []).filter((u) => !exchange || u.exchange === exchange);
   const totals = balanceTotals(items);
-  const gaps = (data?.coverage ?? []).filter((c) => c.missing.length > 0 || c.status !== "ok");
+  const gaps = (data?.coverage ?? []).filter((c) => c.missing.length > 0 || c.status !== "complete");
 
   return (
     <section className="stack" aria-labelledby={`${id}-title`}>
@@ -79,6 +79,7 @@ export default function BalancesPage() {
                   <li key={g.connection_id}>
                     {g.label} ({exchangeName(g.exchange)}): last synced {ago(g.synced_at)}
                     {g.missing.length > 0 ? ` — not fetched: ${g.missing.map((m) => `${m.part}${m.symbol ? ` ${m.symbol}` : ""}${m.reason ? ` (${m.reason})` : ""}`).join("; ")}` : ""}
+                    {g.notes.length > 0 ? ` — ${g.notes.join(" ")}` : ""}
                   </li>
                 ))}
               </ul>
