@@ -1,9 +1,171 @@
-// Placeholder until the page is built.
+import { useId, useState } from "react";
+import { Link, useNavigate, useParams } from "react-router-dom";
+import { api } from "../../api/client";
+import { ago, dateTime } from "../../app/format";
+import { useMe } from "../../app/session";
+import { useApi } from "../../app/useApi";
+import { Dialog } from "../../components/Dialog";
+import { ErrorNotice } from "../../components/ErrorNotice";
+import { Loading } from "../../components/Loading";
+import "../common/common.css";
+import { limitWords } from "../trade/limits";
+import { scopeLabel } from "./tokens";
+import "./tokens.css";
+import { KIND_NAMES, type AccessLog, type TokenInfo } from "./types";
+
+const PAGE = 100;
+
 export default function TokenPage() {
+  const id = useId();
+  const { accessor = "" } = useParams();
+  const me = useMe();
+  const navigate = useNavigate();
+  const token = useApi((signal) => api.get<TokenInfo>(`/api/v1/tokens/${encodeURIComponent(accessor)}`, undefined, signal), [accessor]);
+  // The access log pages by id: `before` is the id after which older entries follow.
+  const [befores, setBefores] = useState<(number | undefined)[]>([undefined]);
+  const before = befores[befores.length - 1];
+  const log = useApi((signal) => api.get<AccessLog>(`/api/v1/tokens/${encodeURIComponent(accessor)}/log`, { limit: PAGE, before }, signal), [accessor, before]);
+  const [confirm, setConfirm] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const t = token.data;
+
+  const revoke = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const result = await api.post<{ revoked: number }>(`/api/v1/tokens/${encodeURIComponent(accessor)}/revoke`);
+      setConfirm(false);
+      setNotice(`Revoked: ${result.revoked} token(s) in all — this one and everything below it.`);
+      if (accessor === me.session.accessor) {
+        navigate("/signin");
+        return;
+      }
+      token.reload();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
   return (
-    <section className="stack">
-      <h1>Token</h1>
-      <p>This page is being built.</p>
+    <section className="stack" aria-labelledby={`${id}-title`}>
+      <p>
+        <Link to="/tokens">← Tokens and apps</Link>
+      </p>
+      <h1 id={`${id}-title`}>{t?.display_name || accessor}</h1>
+      <ErrorNotice error={token.error} onRetry={token.reload} />
+      {token.loading && !t ? <Loading /> : null}
+      <div aria-live="polite">{notice ? <p className="notice notice-ok">{notice}</p> : null}</div>
+      {t ? (
+        <div className="card stack">
+          <dl className="kv">
+            <dt>Accessor</dt>
+            <dd className="mono">{t.accessor}</dd>
+            <dt>Kind</dt>
+            <dd>{KIND_NAMES[t.kind] ?? t.kind}</dd>
+            <dt>State</dt>
+            <dd>{t.revoked ? <span className="badge bad">revoked {dateTime(t.revoked_at)}</span> : t.expires_at && new Date(t.expires_at) < new Date() ? <span className="badge warn">expired</span> : <span className="badge ok">active</span>}</dd>
+            <dt>May</dt>
+            <dd>{t.scopes.map(scopeLabel).join(", ")}</dd>
+            <dt>Limits</dt>
+            <dd>{[...limitWords(t.trading, me.currency), ...(t.ip_allowlist.length ? [`From ${t.ip_allowlist.join(", ")}`] : [])].join("; ") || "none of its own"}</dd>
+            <dt>Made from</dt>
+            <dd className="mono">{t.parent ? <Link to={`/tokens/${encodeURIComponent(t.parent)}`}>{t.parent}</Link> : "—"}</dd>
+            <dt>Created</dt>
+            <dd>{dateTime(t.created_at)}</dd>
+            <dt>Expires</dt>
+            <dd>{t.expires_at ? dateTime(t.expires_at) : "never"}</dd>
+            <dt>Uses</dt>
+            <dd>
+              {t.uses}
+              {t.max_uses ? ` of ${t.max_uses}` : ""}
+            </dd>
+            <dt>Last used</dt>
+            <dd>{log.data && before === undefined ? (log.data.items[0] ? `${ago(log.data.items[0].occurred_at)} from ${log.data.items[0].client_ip ?? "an unknown address"}` : "never") : "—"}</dd>
+          </dl>
+          {!t.revoked && t.kind !== "trader" ? (
+            <div className="row">
+              <button type="button" className="button danger" onClick={() => setConfirm(true)}>
+                Revoke
+              </button>
+            </div>
+          ) : null}
+        </div>
+      ) : null}
+
+      <div className="stack">
+        <h2>Access log</h2>
+        <p className="muted small">Every request made with this token, newest first.</p>
+        <ErrorNotice error={log.error} onRetry={log.reload} />
+        {log.loading && !log.data ? <Loading label="Loading the access log…" /> : null}
+        {log.data && log.data.items.length === 0 ? <p className="card empty">This token has not been used yet.</p> : null}
+        {log.data && log.data.items.length > 0 ? (
+          <div className="table-wrap">
+            <table className="rt">
+              <caption className="visually-hidden">Access log</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Time</th>
+                  <th scope="col">IP address</th>
+                  <th scope="col">Method</th>
+                  <th scope="col">Route</th>
+                  <th scope="col" className="num">Status</th>
+                  <th scope="col" className="num">Took</th>
+                </tr>
+              </thead>
+              <tbody>
+                {log.data.items.map((e) => (
+                  <tr key={e.id}>
+                    <td data-label="Time">
+                      <time dateTime={e.occurred_at}>{dateTime(e.occurred_at)}</time>
+                    </td>
+                    <td data-label="IP address" className="mono">{e.client_ip ?? "—"}</td>
+                    <td data-label="Method">{e.method}</td>
+                    <td data-label="Route" className="mono small">{e.route}</td>
+                    <td data-label="Status" className="num">
+                      <span className={e.status >= 400 ? "sign-neg" : undefined}>{e.status}</span>
+                      {e.status >= 400 ? <span className="visually-hidden"> (refused or failed)</span> : null}
+                    </td>
+                    <td data-label="Took" className="num">{Math.round(e.latency_ms)} ms</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : null}
+        {log.data && (log.data.next !== null || befores.length > 1) ? (
+          <nav className="pager" aria-label="Pages">
+            <button type="button" className="button secondary" disabled={befores.length === 1} onClick={() => setBefores((b) => b.slice(0, -1))}>
+              Newer
+            </button>
+            <span aria-live="polite">Page {befores.length}</span>
+            <button type="button" className="button secondary" disabled={log.data.next === null} onClick={() => log.data?.next != null && setBefores((b) => [...b, log.data!.next!])}>
+              Older
+            </button>
+          </nav>
+        ) : null}
+      </div>
+
+      {confirm && t ? (
+        <Dialog open title={`Revoke ${t.display_name || t.accessor}?`} onClose={() => setConfirm(false)}>
+          <div className="stack">
+            <p>It stops working at once, on every node, and so does every token made from it.</p>
+            {accessor === me.session.accessor ? <p className="notice notice-warn">This is the session of this browser: you will be signed out.</p> : null}
+            <ErrorNotice error={error} />
+            <div className="row">
+              <button type="button" className="button danger" onClick={revoke} disabled={busy}>
+                {busy ? "Revoking…" : "Revoke"}
+              </button>
+              <button type="button" className="button secondary" onClick={() => setConfirm(false)} disabled={busy}>
+                Keep it
+              </button>
+            </div>
+          </div>
+        </Dialog>
+      ) : null}
     </section>
   );
 }

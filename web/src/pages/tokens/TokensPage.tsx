@@ -1,9 +1,364 @@
-// Placeholder until the page is built.
+import { useId, useState, type FormEvent } from "react";
+import { Link } from "react-router-dom";
+import { api } from "../../api/client";
+import { ago, dateTime } from "../../app/format";
+import { useMe } from "../../app/session";
+import { useApi } from "../../app/useApi";
+import { Dialog } from "../../components/Dialog";
+import { ErrorNotice } from "../../components/ErrorNotice";
+import { Loading } from "../../components/Loading";
+import { Pager, useCursorPages } from "../../components/Pager";
+import { useStepUp } from "../../components/StepUp";
+import "../common/common.css";
+import { useResetOn } from "../common/useResetOn";
+import { EXCHANGES } from "../exchanges/exchanges";
+import { limitWords } from "../trade/limits";
+import { CopyValue } from "./CopyButton";
+import { buildTokenRequest, EMPTY_TOKEN_FORM, EXPIRIES, needsStepUp, SCOPES, scopeLabel, type TokenForm, type TokenFormErrors } from "./tokens";
+import "./tokens.css";
+import { KIND_NAMES, type TokenInfo, type TokenList } from "./types";
+
 export default function TokensPage() {
+  const id = useId();
+  const me = useMe();
+  const [showAll, setShowAll] = useState(false);
+  const [includeRevoked, setIncludeRevoked] = useState(false);
+  const pages = useCursorPages();
+  useResetOn(String(includeRevoked), pages.reset);
+  const tokens = useApi((signal) => api.get<TokenList>("/api/v1/tokens", { limit: 100, after: pages.cursor, include_revoked: includeRevoked || undefined }, signal), [pages.cursor, includeRevoked]);
+  const [created, setCreated] = useState<{ token: string; accessor: string } | null>(null);
+  const [revokeNotice, setRevokeNotice] = useState<string | null>(null);
+  const items = (tokens.data?.items ?? []).filter((t) => showAll || t.kind === "api" || t.kind === "oauth");
+
   return (
-    <section className="stack">
-      <h1>Tokens and apps</h1>
-      <p>This page is being built.</p>
+    <section className="stack" aria-labelledby={`${id}-title`}>
+      <h1 id={`${id}-title`}>Tokens and apps</h1>
+      <p className="muted">
+        Give bots, tax software and dashboards a Coffer token instead of an exchange key: scoped, limited, revocable at once, and every use logged.
+      </p>
+
+      <CreateTokenForm
+        sessionExpires={me.session.expires_at}
+        available={me.scopes}
+        onCreated={(t) => {
+          setCreated(t);
+          tokens.reload();
+        }}
+      />
+
+      <div className="stack">
+        <div className="page-head">
+          <h2>Your tokens</h2>
+          <div className="row">
+            <label className="check">
+              <input type="checkbox" checked={showAll} onChange={(e) => setShowAll(e.target.checked)} />
+              <span>Also sessions and exchange credentials</span>
+            </label>
+            <label className="check">
+              <input type="checkbox" checked={includeRevoked} onChange={(e) => setIncludeRevoked(e.target.checked)} />
+              <span>Show revoked</span>
+            </label>
+          </div>
+        </div>
+        <div aria-live="polite">{revokeNotice ? <p className="notice notice-ok">{revokeNotice}</p> : null}</div>
+        <ErrorNotice error={tokens.error} onRetry={tokens.reload} />
+        {tokens.loading && !tokens.data ? <Loading label="Loading tokens…" /> : null}
+        {tokens.data && items.length === 0 ? (
+          <div className="card empty">
+            <p>No API tokens yet.</p>
+            <p className="muted">Create one above for each tool that should read your portfolio or trade for you.</p>
+          </div>
+        ) : null}
+        {items.length > 0 ? (
+          <div className="table-wrap">
+            <table className="rt">
+              <caption className="visually-hidden">Your tokens</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Token</th>
+                  <th scope="col">Kind</th>
+                  <th scope="col">May</th>
+                  <th scope="col">Limits</th>
+                  <th scope="col">Created</th>
+                  <th scope="col">Expires</th>
+                  <th scope="col">Uses</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((t) => (
+                  <TokenRow key={t.accessor} token={t} current={t.accessor === me.session.accessor} currency={me.currency} onRevoked={(n) => { setRevokeNotice(n); tokens.reload(); }} />
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : null}
+        {tokens.data && (tokens.data.next || pages.page > 0) ? <Pager page={pages.page} hasNext={Boolean(tokens.data.next)} onPrevious={pages.previous} onNext={() => tokens.data?.next && pages.next(tokens.data.next)} /> : null}
+      </div>
+
+      {created ? <CreatedDialog created={created} onClose={() => setCreated(null)} /> : null}
     </section>
+  );
+}
+
+function constraintsOf(t: TokenInfo, currency: string): string[] {
+  const words = limitWords(t.trading, currency);
+  if (t.ip_allowlist.length) words.push(`From ${t.ip_allowlist.join(", ")}`);
+  if (t.max_uses) words.push(`${t.max_uses} uses at most`);
+  return words;
+}
+
+function TokenRow({ token: t, current, currency, onRevoked }: { token: TokenInfo; current: boolean; currency: string; onRevoked: (notice: string) => void }) {
+  const [confirm, setConfirm] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const name = t.display_name || t.accessor;
+  const nameId = `tok-${t.accessor}`;
+  const revoke = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const result = await api.post<{ revoked: number }>(`/api/v1/tokens/${encodeURIComponent(t.accessor)}/revoke`);
+      setConfirm(false);
+      onRevoked(result.revoked === 0 ? `${name} was already revoked.` : `Revoked ${name}${result.revoked > 1 ? ` and ${result.revoked - 1} token(s) below it` : ""}: ${result.revoked} token(s) in all, on every node at once.`);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const expired = t.expires_at !== null && new Date(t.expires_at).getTime() < Date.now();
+  return (
+    <tr className={t.revoked ? "tk-revoked" : undefined}>
+      <td data-label="Token">
+        <Link id={nameId} to={`/tokens/${encodeURIComponent(t.accessor)}`}>
+          {name}
+        </Link>
+        {t.display_name ? <div className="mono small muted">{t.accessor}</div> : null}
+        {current ? <span className="badge ok">this browser</span> : null}
+        {t.revoked ? <span className="badge bad">revoked {ago(t.revoked_at)}</span> : expired ? <span className="badge warn">expired</span> : null}
+      </td>
+      <td data-label="Kind">{KIND_NAMES[t.kind] ?? t.kind}</td>
+      <td data-label="May" className="small">{t.scopes.map(scopeLabel).join(", ")}</td>
+      <td data-label="Limits" className="small">{constraintsOf(t, currency).join("; ") || "none of its own"}</td>
+      <td data-label="Created">
+        <time dateTime={t.created_at}>{dateTime(t.created_at)}</time>
+      </td>
+      <td data-label="Expires">{t.expires_at ? <time dateTime={t.expires_at}>{dateTime(t.expires_at)}</time> : "never"}</td>
+      <td data-label="Uses">
+        {t.uses}
+        {t.max_uses ? ` of ${t.max_uses}` : ""}
+      </td>
+      <td data-label="Actions">
+        {!t.revoked && t.kind !== "trader" ? (
+          <button type="button" className="button danger small-button" onClick={() => setConfirm(true)} aria-describedby={nameId}>
+            Revoke
+          </button>
+        ) : null}
+        {confirm ? (
+          <Dialog open title={`Revoke ${name}?`} onClose={() => setConfirm(false)}>
+            <div className="stack">
+              <p>It stops working at once, on every node, and so does every token made from it.</p>
+              {current ? <p className="notice notice-warn">This is the session of this browser: you will be signed out.</p> : null}
+              {t.kind === "credential" ? <p className="notice notice-warn">This holds an exchange key: its connection stops working until the key is replaced.</p> : null}
+              <ErrorNotice error={error} />
+              <div className="row">
+                <button type="button" className="button danger" onClick={revoke} disabled={busy}>
+                  {busy ? "Revoking…" : "Revoke"}
+                </button>
+                <button type="button" className="button secondary" onClick={() => setConfirm(false)} disabled={busy}>
+                  Keep it
+                </button>
+              </div>
+            </div>
+          </Dialog>
+        ) : null}
+      </td>
+    </tr>
+  );
+}
+
+function CreateTokenForm({ available, sessionExpires, onCreated }: { available: string[]; sessionExpires: string; onCreated: (t: { token: string; accessor: string }) => void }) {
+  const id = useId();
+  const [form, setForm] = useState<TokenForm>({ ...EMPTY_TOKEN_FORM, scopes: EMPTY_TOKEN_FORM.scopes.filter((s) => available.includes(s)), expiry: "parent" });
+  const [errors, setErrors] = useState<TokenFormErrors>({});
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const stepUp = useStepUp();
+  const set = <K extends keyof TokenForm>(key: K, value: TokenForm[K]) => setForm((f) => ({ ...f, [key]: value }));
+  const scopes = SCOPES.filter((s) => available.includes(s.scope));
+  const trades = form.scopes.includes("orders:write");
+  const sessionLeft = (new Date(sessionExpires).getTime() - Date.now()) / 1000;
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const { body, errors } = buildTokenRequest(form);
+    setErrors(errors);
+    if (!body) {
+      const first = Object.keys(errors)[0];
+      document.getElementById(`${id}-${first}`)?.focus();
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      const created = await stepUp.confirm(
+        (proof) => api.post<{ token: string; accessor: string }>("/api/v1/tokens", body, proof ? { stepUp: proof } : {}),
+        "A token that can place orders needs a fresh code from your authenticator app.",
+        needsStepUp(body.scopes),
+      );
+      if (created) {
+        onCreated({ token: created.token, accessor: created.accessor });
+        setForm({ ...EMPTY_TOKEN_FORM, scopes: EMPTY_TOKEN_FORM.scopes.filter((s) => available.includes(s)), expiry: "parent" });
+      }
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const err = (key: keyof TokenForm) =>
+    errors[key] ? (
+      <small id={`${id}-${key}-error`} className="tk-error">
+        {errors[key]}
+      </small>
+    ) : null;
+  const described = (key: keyof TokenForm, help?: string) => [errors[key] ? `${id}-${key}-error` : "", help ?? ""].filter(Boolean).join(" ") || undefined;
+
+  return (
+    <form className="card stack" onSubmit={submit} noValidate aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>Create a token</h2>
+      <label className="field" htmlFor={`${id}-displayName`}>
+        <span>Name</span>
+        <input id={`${id}-displayName`} maxLength={100} autoComplete="off" placeholder="e.g. tax export, grid bot" value={form.displayName} onChange={(e) => set("displayName", e.target.value)} aria-invalid={Boolean(errors.displayName)} aria-describedby={described("displayName")} />
+        {err("displayName")}
+      </label>
+
+      <fieldset aria-describedby={described("scopes")}>
+        <legend>What it may do</legend>
+        <div className="tk-scopes" id={`${id}-scopes`} tabIndex={-1}>
+          {scopes.map((s) => (
+            <label key={s.scope} className="tk-scope">
+              <input
+                type="checkbox"
+                checked={form.scopes.includes(s.scope)}
+                onChange={(e) => set("scopes", e.target.checked ? [...form.scopes, s.scope] : form.scopes.filter((x) => x !== s.scope))}
+              />
+              <span>
+                {s.label} <span className="mono small muted">{s.scope}</span>
+              </span>
+              <small>{s.help}</small>
+            </label>
+          ))}
+        </div>
+        {err("scopes")}
+      </fieldset>
+
+      <fieldset>
+        <legend>Limits</legend>
+        <div className="tk-limits">
+          <label className="field" htmlFor={`${id}-ipRanges`}>
+            <span>IP ranges</span>
+            <textarea id={`${id}-ipRanges`} rows={2} autoComplete="off" spellCheck={false} placeholder="203.0.113.0/24" value={form.ipRanges} onChange={(e) => set("ipRanges", e.target.value)} aria-invalid={Boolean(errors.ipRanges)} aria-describedby={described("ipRanges", `${id}-ip-help`)} />
+            <small id={`${id}-ip-help`}>Addresses or CIDR ranges it may be used from, separated by commas. Empty: any address.</small>
+            {err("ipRanges")}
+          </label>
+          <label className="field" htmlFor={`${id}-expiry`}>
+            <span>Expires after</span>
+            <select id={`${id}-expiry`} value={form.expiry} onChange={(e) => set("expiry", e.target.value)} aria-describedby={`${id}-expiry-help`}>
+              {EXPIRIES.map((x) => (
+                <option key={x.value} value={x.value} disabled={x.seconds !== null && x.seconds > sessionLeft}>
+                  {x.label}
+                  {x.seconds !== null && x.seconds > sessionLeft ? " (longer than this session)" : ""}
+                </option>
+              ))}
+            </select>
+            <small id={`${id}-expiry-help`}>A token made here lives inside this browser session: it cannot outlive it ({dateTime(sessionExpires)}).</small>
+          </label>
+          <label className="field" htmlFor={`${id}-maxUses`}>
+            <span>Maximum uses</span>
+            <input id={`${id}-maxUses`} inputMode="numeric" autoComplete="off" value={form.maxUses} onChange={(e) => set("maxUses", e.target.value)} aria-invalid={Boolean(errors.maxUses)} aria-describedby={described("maxUses")} />
+            {err("maxUses")}
+          </label>
+        </div>
+      </fieldset>
+
+      {trades ? (
+        <fieldset>
+          <legend>Trading limits</legend>
+          <p className="small muted">Orders outside these are refused before they reach an exchange. Values are in your currency.</p>
+          <div className="tk-limits">
+            <fieldset className="tk-exchanges">
+              <legend>Exchanges (none ticked: any)</legend>
+              {EXCHANGES.filter((x) => x.available).map((x) => (
+                <label key={x.id} className="check">
+                  <input type="checkbox" checked={form.exchanges.includes(x.id)} onChange={(e) => set("exchanges", e.target.checked ? [...form.exchanges, x.id] : form.exchanges.filter((y) => y !== x.id))} />
+                  <span>{x.name}</span>
+                </label>
+              ))}
+            </fieldset>
+            <label className="field" htmlFor={`${id}-symbols`}>
+              <span>Markets</span>
+              <input id={`${id}-symbols`} autoComplete="off" autoCapitalize="characters" placeholder="BTC/USDT, ETH/USDT" value={form.symbols} onChange={(e) => set("symbols", e.target.value)} aria-invalid={Boolean(errors.symbols)} aria-describedby={described("symbols")} />
+              {err("symbols")}
+            </label>
+            <label className="field" htmlFor={`${id}-maxOrderNotional`}>
+              <span>Maximum order value</span>
+              <input id={`${id}-maxOrderNotional`} inputMode="decimal" autoComplete="off" value={form.maxOrderNotional} onChange={(e) => set("maxOrderNotional", e.target.value)} aria-invalid={Boolean(errors.maxOrderNotional)} aria-describedby={described("maxOrderNotional")} />
+              {err("maxOrderNotional")}
+            </label>
+            <label className="field" htmlFor={`${id}-priceBandPercent`}>
+              <span>Price band (%)</span>
+              <input id={`${id}-priceBandPercent`} inputMode="decimal" autoComplete="off" value={form.priceBandPercent} onChange={(e) => set("priceBandPercent", e.target.value)} aria-invalid={Boolean(errors.priceBandPercent)} aria-describedby={described("priceBandPercent", `${id}-band-help`)} />
+              <small id={`${id}-band-help`}>How far from the market price a limit or trigger may be.</small>
+              {err("priceBandPercent")}
+            </label>
+            <label className="field" htmlFor={`${id}-dailyVolumeCap`}>
+              <span>Daily volume cap</span>
+              <input id={`${id}-dailyVolumeCap`} inputMode="decimal" autoComplete="off" value={form.dailyVolumeCap} onChange={(e) => set("dailyVolumeCap", e.target.value)} aria-invalid={Boolean(errors.dailyVolumeCap)} aria-describedby={described("dailyVolumeCap")} />
+              {err("dailyVolumeCap")}
+            </label>
+          </div>
+        </fieldset>
+      ) : null}
+
+      <ErrorNotice error={error} />
+      <div className="row">
+        <button type="submit" className="button primary" disabled={busy}>
+          {busy ? "Creating…" : "Create token"}
+        </button>
+        {trades ? <span className="small muted">You will be asked for a code from your authenticator app.</span> : null}
+      </div>
+      {stepUp.element}
+    </form>
+  );
+}
+
+function CreatedDialog({ created, onClose }: { created: { token: string; accessor: string }; onClose: () => void }) {
+  return (
+    <Dialog open title="Your new token" onClose={onClose}>
+      <div className="stack">
+        <p className="notice notice-warn">
+          Copy it now: it will not be shown again. Coffer keeps only its hash, so nobody — not even an admin — can show it to you later.
+        </p>
+        <p className="secret tk-value mono" aria-label="Token value">
+          {created.token}
+        </p>
+        <div className="row">
+          <CopyValue value={created.token} label="Copy token" />
+        </div>
+        <p className="small muted">
+          Its accessor (safe to share, e.g. in logs) is <span className="mono">{created.accessor}</span>.
+        </p>
+        <div className="row">
+          <button type="button" className="button secondary" onClick={onClose}>
+            I have copied it
+          </button>
+        </div>
+      </div>
+    </Dialog>
   );
 }
