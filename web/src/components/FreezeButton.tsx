@@ -22,8 +22,10 @@ export function FreezeButton({ label = "Freeze", className = "button danger free
     try {
       await api.post("/api/v1/account/freeze");
       setOpen(false);
-      await reload().catch(() => null);
+      // Leave the signed-in part of the app first: once the session is known to be gone, the sign-in guard would
+      // send the user to /signin, and this component (inside that part) would be gone before it could navigate.
       navigate("/frozen", { replace: true });
+      await reload().catch(() => null);
     } catch (e) {
       setError(e);
     } finally {
