@@ -46,6 +46,23 @@ public sealed class CofferFixture : IAsyncLifetime
         (_playwright, Browser) = await Chromium.LaunchAsync(Server.Certificate);
     }
 
+    private readonly SemaphoreSlim _adminLock = new(1, 1);
+    private string? _admin;
+
+    /// <summary>The dev admin with <see cref="Flows.Password"/> set (once per server); returns its username.</summary>
+    internal async Task<string> EnsureAdminPasswordAsync(CofferApi api)
+    {
+        await _adminLock.WaitAsync();
+        try
+        {
+            return _admin ??= await api.SetAdminPasswordAsync(Flows.Password);
+        }
+        finally
+        {
+            _adminLock.Release();
+        }
+    }
+
     internal Task<Ui> OpenAsync(Viewport viewport, string test) => Ui.OpenAsync(Browser, Server.Address, viewport, test);
 
     public async Task DisposeAsync()
@@ -56,6 +73,7 @@ public sealed class CofferFixture : IAsyncLifetime
         }
 
         _playwright?.Dispose();
+        _adminLock.Dispose();
         Server?.Dispose();
         Sandbox?.Dispose();
         try

@@ -70,6 +70,21 @@ internal sealed partial class Sandbox : IDisposable
         Assert.True(response.IsSuccessStatusCode, $"deposit {amount} {asset}: {(int)response.StatusCode} {text}");
     }
 
+    /// <summary>GET /sandbox/prices: the last price of one market (BASE/QUOTE).</summary>
+    public async Task<decimal> LastPriceAsync(string symbol)
+    {
+        var prices = JsonDocument.Parse(await _control.GetStringAsync(new Uri("/sandbox/prices", UriKind.Relative))).RootElement;
+        foreach (var price in prices.EnumerateArray())
+        {
+            if (price.GetProperty("symbol").GetString() == symbol)
+            {
+                return decimal.Parse(price.GetProperty("last").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        throw new InvalidOperationException($"The sandbox has no market {symbol}.");
+    }
+
     public void Dispose()
     {
         _control.Dispose();
