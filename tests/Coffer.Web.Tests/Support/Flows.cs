@@ -14,7 +14,12 @@ internal static partial class Flows
 
     public static ILocator Button(this Ui ui, string name) => ui.Page.GetByRole(AriaRole.Button, new() { Name = name, Exact = true });
 
-    public static ILocator Field(this Ui ui, string label) => ui.Page.GetByLabel(label, new() { Exact = true });
+    /// <summary>
+    /// The control whose label starts with <paramref name="label"/> as a whole word: labels that wrap their control also
+    /// carry its help text, unit or options in their text ("ExchangeChoose…Binance", "Label Your name for this account…").
+    /// </summary>
+    public static ILocator Field(this Ui ui, string label) =>
+        ui.Page.GetByLabel(new Regex("^" + Regex.Escape(label) + "(?![a-z])"));
 
     /// <summary>The open modal dialog with this title.</summary>
     public static ILocator Dialog(this Ui ui, string title) => ui.Page.GetByRole(AriaRole.Dialog, new() { Name = title });
@@ -92,7 +97,7 @@ internal static partial class Flows
         if (await dialog.IsVisibleAsync())
         {
             await ui.ShotAsync("step-up");
-            await dialog.GetByLabel("Code from your authenticator app").FillAsync(await authenticator.NextCodeAsync());
+            await dialog.GetByLabel(new Regex("^Code from your authenticator app")).FillAsync(await authenticator.NextCodeAsync());
             await dialog.GetByRole(AriaRole.Button, new() { Name = "Confirm", Exact = true }).ClickAsync();
         }
 
@@ -115,12 +120,12 @@ internal static partial class Flows
         await ui.Button("Connect").ClickAsync();
     }
 
-    [GeneratedRegex("^Create (my|your|the)? ?account", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^Create (my|your|the)? ?account", RegexOptions.IgnoreCase)]
     private static partial Regex CreateAccount();
 
-    [GeneratedRegex("^Key for manual entry", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^Key for manual entry")]
     private static partial Regex KeyLabel();
 
-    [GeneratedRegex("^[A-Z2-7 ]{16,}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[A-Z2-7 ]{16,}$")]
     private static partial Regex Base32Key();
 }

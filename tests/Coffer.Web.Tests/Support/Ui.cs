@@ -34,6 +34,7 @@ internal sealed partial class Ui : IAsyncDisposable
     private readonly List<string> _errors = [];
     private readonly List<string> _csp = [];
     private readonly List<string> _visited = [];
+    private readonly List<string> _network = [];
     private int _shots;
 
     private Ui(IBrowserContext context, IPage page, Viewport viewport, string artifacts)
@@ -86,6 +87,14 @@ internal sealed partial class Ui : IAsyncDisposable
         page.PageError += (_, error) => ui.Record($"uncaught page error: {error}");
         page.Response += (_, response) =>
         {
+            if (response.Url.Contains("/api/", StringComparison.Ordinal))
+            {
+                lock (ui._network)
+                {
+                    ui._network.Add($"{response.Request.Method} {new Uri(response.Url).PathAndQuery} → {response.Status}");
+                }
+            }
+
             if (response.Status >= 500)
             {
                 ui.Record($"server error: {response.Status} {response.Request.Method} {response.Url}");
@@ -200,10 +209,19 @@ internal sealed partial class Ui : IAsyncDisposable
     }
 
     /// <summary>The test's exception with what the browser reported, so a failure shows both.</summary>
-    public string Describe() =>
-        Errors.Count == 0 && _csp.Count == 0
-            ? $"(no browser errors; screenshots in {ArtifactDirectory})"
-            : $"Browser problems:\n  {string.Join("\n  ", Errors.Concat(_csp.Select(c => "CSP violation: " + c)))}\nScreenshots in {ArtifactDirectory}";
+    public string Describe()
+    {
+        string[] calls;
+        lock (_network)
+        {
+            calls = [.. _network.TakeLast(40)];
+        }
+
+        var problems = Errors.Count == 0 && _csp.Count == 0
+            ? "(no browser errors)"
+            : $"Browser problems:\n  {string.Join("\n  ", Errors.Concat(_csp.Select(c => "CSP violation: " + c)))}";
+        return $"{problems}\nLast API calls of the page:\n  {string.Join("\n  ", calls)}\nScreenshots in {ArtifactDirectory}";
+    }
 
     public async ValueTask DisposeAsync() => await Context.CloseAsync();
 
