@@ -87,7 +87,7 @@ internal sealed partial class Ui : IAsyncDisposable
         page.PageError += (_, error) => ui.Record($"uncaught page error: {error}");
         page.Response += (_, response) =>
         {
-            if (response.Url.Contains("/api/", StringComparison.Ordinal))
+            if (response.Url.Contains("/api/", StringComparison.Ordinal) || response.Request.IsNavigationRequest)
             {
                 lock (ui._network)
                 {
@@ -220,7 +220,7 @@ internal sealed partial class Ui : IAsyncDisposable
         var problems = Errors.Count == 0 && _csp.Count == 0
             ? "(no browser errors)"
             : $"Browser problems:\n  {string.Join("\n  ", Errors.Concat(_csp.Select(c => "CSP violation: " + c)))}";
-        return $"{problems}\nLast API calls of the page:\n  {string.Join("\n  ", calls)}\nScreenshots in {ArtifactDirectory}";
+        return $"{problems}\nPage at {Page.Url}\nLast API calls of the page:\n  {string.Join("\n  ", calls)}\nScreenshots in {ArtifactDirectory}";
     }
 
     public async ValueTask DisposeAsync() => await Context.CloseAsync();
