@@ -45,6 +45,8 @@ public sealed class FreezeTests(CofferFixture fixture, ITestOutputHelper output)
         await ui.Button("Unfreeze").TapAsync();
         await ui.ExpectPageAsync("Your account is unfrozen");
 
-        await ui.SignInAsync("frida", authenticator);
+        // Unfreezing signs the person in again (a new session in the cookie): the app opens as before.
+        await ui.GotoAsync("/");
+        await ui.ExpectPageAsync("Dashboard", "after unfreeze");
     });
 }

@@ -1,7 +1,5 @@
 import { useState } from "react";
-import { useNavigate } from "react-router-dom";
 import { api } from "../api/client";
-import { useSession } from "../app/session";
 import { Dialog } from "./Dialog";
 import { ErrorNotice } from "./ErrorNotice";
 
@@ -13,8 +11,6 @@ export function FreezeButton({ label = "Freeze", className = "button danger free
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const { reload } = useSession();
-  const navigate = useNavigate();
 
   const freeze = async () => {
     setBusy(true);
@@ -22,10 +18,10 @@ export function FreezeButton({ label = "Freeze", className = "button danger free
     try {
       await api.post("/api/v1/account/freeze");
       setOpen(false);
-      // Leave the signed-in part of the app first: once the session is known to be gone, the sign-in guard would
-      // send the user to /signin, and this component (inside that part) would be gone before it could navigate.
-      navigate("/frozen", { replace: true });
-      await reload().catch(() => null);
+      // A full load of the frozen page: the freeze revokes this session at once, so other calls of the page may meet
+      // 401 before this answer arrives and the sign-in guard unmounts this component; a router navigation from here
+      // would then be lost.
+      window.location.replace("/frozen");
     } catch (e) {
       setError(e);
     } finally {
