@@ -4,6 +4,7 @@ import { api } from "../../api/client";
 import { ago, dateTime } from "../../app/format";
 import { useMe } from "../../app/session";
 import { useApi } from "../../app/useApi";
+import { CopyButton } from "../../components/CopyButton";
 import { Dialog } from "../../components/Dialog";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { Loading } from "../../components/Loading";
@@ -13,7 +14,6 @@ import "../common/common.css";
 import { useResetOn } from "../common/useResetOn";
 import { EXCHANGES } from "../exchanges/exchanges";
 import { limitWords } from "../trade/limits";
-import { CopyValue } from "./CopyButton";
 import { buildTokenRequest, EMPTY_TOKEN_FORM, EXPIRIES, needsStepUp, SCOPES, scopeLabel, type TokenForm, type TokenFormErrors } from "./tokens";
 import "./tokens.css";
 import { KIND_NAMES, type TokenInfo, type TokenList } from "./types";
@@ -348,7 +348,7 @@ function CreatedDialog({ created, onClose }: { created: { token: string; accesso
           {created.token}
         </p>
         <div className="row">
-          <CopyValue value={created.token} label="Copy token" />
+          <CopyButton value={created.token} label="Copy token" className="button primary" />
         </div>
         <p className="small muted">
           Its accessor (safe to share, e.g. in logs) is <span className="mono">{created.accessor}</span>.
