@@ -1,5 +1,6 @@
-// Shapes of Coffer's /api/v1 responses the app reads, in the API's own snake_case. Add fields as pages need them; the
-// README's API tables are the reference.
+// Shapes of Coffer's /api/v1 responses the app reads, in the API's own snake_case: the ones every part of the app
+// shares here, the portfolio's and trading's in ./portfolio and ./trading. Add fields as pages need them; the README's API
+// tables are the reference.
 
 export interface Me {
   user_id: string;
@@ -13,7 +14,8 @@ export interface Me {
   currency: string;
 }
 
-export interface Page<T> {
+/** A list the API pages by cursor: `next` is where the following page starts (null on the last one). */
+export interface Page<T, Cursor = string> {
   items: T[];
-  next?: string | null;
+  next: Cursor | null;
 }

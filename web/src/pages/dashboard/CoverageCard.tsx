@@ -1,5 +1,5 @@
+import type { Coverage, CoveragePart } from "../../api/portfolio";
 import { ago, dateTime } from "../../app/format";
-import type { Coverage, CoveragePart } from "./types";
 
 const PART_NAMES: Record<string, string> = {
   balances: "Balances",

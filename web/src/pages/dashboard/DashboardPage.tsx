@@ -1,6 +1,7 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from "react";
 import { Link, useSearchParams } from "react-router-dom";
 import { api, ndjson, request } from "../../api/client";
+import type { History, PortfolioSummary, RefreshLine, SyncResult } from "../../api/portfolio";
 import { dateTime, money } from "../../app/format";
 import { useApi } from "../../app/useApi";
 import { Donut } from "../../components/Donut";
@@ -9,7 +10,6 @@ import { Loading } from "../../components/Loading";
 import { ChangeText } from "./ChangeText";
 import { CoverageCard, statusBadge } from "./CoverageCard";
 import { isRange, RANGES, summarize, toSeries, type RangeId } from "./series";
-import type { History, PortfolioSummary, RefreshLine, SyncResult } from "./types";
 import { TableWrap } from "../../components/TableWrap";
 
 // The chart library is only fetched with the dashboard, and after the numbers: they come first.

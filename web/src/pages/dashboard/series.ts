@@ -1,4 +1,4 @@
-import type { HistoryPoint } from "./types";
+import type { HistoryPoint } from "../../api/portfolio";
 
 export const RANGES = [
   { id: "24h", label: "24 h", long: "last 24 hours" },

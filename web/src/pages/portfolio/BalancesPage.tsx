@@ -1,6 +1,7 @@
 import { useId, useMemo, useState } from "react";
 import { Link } from "react-router-dom";
 import { api } from "../../api/client";
+import type { Balances } from "../../api/portfolio";
 import { ago, amount, dateTime, money } from "../../app/format";
 import { useApi } from "../../app/useApi";
 import { ErrorNotice } from "../../components/ErrorNotice";
@@ -8,7 +9,6 @@ import { Loading } from "../../components/Loading";
 import "../common/common.css";
 import { exchangeName } from "../exchanges/exchanges";
 import { balanceTotals, DUST, filterHoldings, priceSourceWords } from "./balances";
-import type { Balances } from "./types";
 
 export default function BalancesPage() {
   const id = useId();

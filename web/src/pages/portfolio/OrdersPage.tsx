@@ -1,6 +1,8 @@
 import { useId, useState } from "react";
 import { Link } from "react-router-dom";
 import { api } from "../../api/client";
+import type { Order } from "../../api/trading";
+import type { Page } from "../../api/types";
 import { useApi } from "../../app/useApi";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { Loading } from "../../components/Loading";
@@ -11,7 +13,6 @@ import { useResetOn } from "../common/useResetOn";
 import { filtersError, filtersToSearch, historyQuery } from "./history";
 import { HistoryFilterBar } from "./HistoryFilters";
 import { CancelAllButton, OrdersTable } from "./OrdersTable";
-import type { Order, Page } from "./types";
 import { useHistoryFilters } from "./useHistoryFilters";
 
 const PAGE_SIZE = 50;

@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { api } from "../../api/client";
+import type { Order } from "../../api/trading";
 import { amount, dateTime, money } from "../../app/format";
 import { Dialog } from "../../components/Dialog";
 import { ErrorNotice } from "../../components/ErrorNotice";
@@ -7,7 +8,6 @@ import { useStepUp } from "../../components/StepUp";
 import { exchangeName, type Connection } from "../exchanges/exchanges";
 import { ORDER_TYPE_NAMES, type OrderType } from "../trade/ticket";
 import { stateHelp, stateName } from "./history";
-import type { Order } from "./types";
 
 export const typeName = (t: string): string => ORDER_TYPE_NAMES[t as OrderType] ?? t;
 

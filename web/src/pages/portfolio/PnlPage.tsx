@@ -1,6 +1,7 @@
 import { useId } from "react";
 import { Link } from "react-router-dom";
 import { api } from "../../api/client";
+import type { Pnl } from "../../api/portfolio";
 import { amount } from "../../app/format";
 import { useApi } from "../../app/useApi";
 import { ErrorNotice } from "../../components/ErrorNotice";
@@ -9,7 +10,6 @@ import "../common/common.css";
 import { Signed } from "../common/Signed";
 import { exchangeName } from "../exchanges/exchanges";
 import { pnlCsvUrl } from "./history";
-import type { Pnl } from "./types";
 
 export default function PnlPage() {
   const id = useId();

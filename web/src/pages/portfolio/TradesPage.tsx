@@ -1,6 +1,8 @@
 import { useId } from "react";
 import { Link } from "react-router-dom";
 import { api } from "../../api/client";
+import type { Trade } from "../../api/trading";
+import type { Page } from "../../api/types";
 import { amount, dateTime } from "../../app/format";
 import { useApi } from "../../app/useApi";
 import { ErrorNotice } from "../../components/ErrorNotice";
@@ -12,7 +14,6 @@ import { useResetOn } from "../common/useResetOn";
 import { exchangeName } from "../exchanges/exchanges";
 import { filtersError, historyQuery, tradesCsvUrl } from "./history";
 import { HistoryFilterBar } from "./HistoryFilters";
-import type { Page, Trade } from "./types";
 import { useHistoryFilters } from "./useHistoryFilters";
 
 const PAGE_SIZE = 50;

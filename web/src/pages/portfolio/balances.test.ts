@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import type { Holding } from "../../api/portfolio";
 import { balanceTotals, filterHoldings, priceSourceWords } from "./balances";
-import type { Holding } from "./types";
 
 const h = (asset: string, exchange: string, value: number | null): Holding => ({
   connection_id: "c", exchange, label: "main", asset, free: 1, used: 0, total: 1, price: value, value, price_source: [], price_as_of: null, updated_at: "",

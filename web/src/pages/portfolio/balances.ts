@@ -1,6 +1,6 @@
+import type { Holding } from "../../api/portfolio";
 import { amount } from "../../app/format";
 import { exchangeName } from "../exchanges/exchanges";
-import type { Holding } from "./types";
 
 /** Balances worth less than this (in the user's currency) are dust; unpriced ones are never hidden. */
 export const DUST = 1;

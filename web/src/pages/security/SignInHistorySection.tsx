@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { api, ApiError } from "../../api/client";
+import type { Page } from "../../api/types";
 import { dateTime } from "../../app/format";
 import { useApi } from "../../app/useApi";
 import { ErrorNotice } from "../../components/ErrorNotice";
@@ -17,7 +18,7 @@ export function SignInHistorySection() {
   const list = useApi(
     async (signal) => {
       try {
-        return await api.get<{ items: SignInRecord[]; next?: string | null }>("/api/v1/auth/signins", { limit: 20, cursor: pages.cursor }, signal);
+        return await api.get<Page<SignInRecord>>("/api/v1/auth/signins", { limit: 20, cursor: pages.cursor }, signal);
       } catch (e) {
         if (e instanceof ApiError && (e.status === 404 || e.status === 405)) {
           setMissing(true);

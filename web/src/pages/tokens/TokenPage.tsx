@@ -1,6 +1,7 @@
 import { useId, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router-dom";
 import { api } from "../../api/client";
+import type { Page } from "../../api/types";
 import { ago, dateTime } from "../../app/format";
 import { useMe } from "../../app/session";
 import { useApi } from "../../app/useApi";
@@ -11,7 +12,7 @@ import "../common/common.css";
 import { limitWords } from "../trade/limits";
 import { scopeLabel } from "./tokens";
 import "./tokens.css";
-import { KIND_NAMES, type AccessLog, type TokenInfo } from "./types";
+import { KIND_NAMES, type AccessLogEntry, type TokenInfo } from "./types";
 
 const PAGE = 100;
 
@@ -24,7 +25,7 @@ export default function TokenPage() {
   // The access log pages by id: `before` is the id after which older entries follow.
   const [befores, setBefores] = useState<(number | undefined)[]>([undefined]);
   const before = befores[befores.length - 1];
-  const log = useApi((signal) => api.get<AccessLog>(`/api/v1/tokens/${encodeURIComponent(accessor)}/log`, { limit: PAGE, before }, signal), [accessor, before]);
+  const log = useApi((signal) => api.get<Page<AccessLogEntry, number>>(`/api/v1/tokens/${encodeURIComponent(accessor)}/log`, { limit: PAGE, before }, signal), [accessor, before]);
   const [confirm, setConfirm] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);

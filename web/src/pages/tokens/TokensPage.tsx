@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent } from "react";
 import { Link } from "react-router-dom";
 import { api } from "../../api/client";
+import type { Page } from "../../api/types";
 import { ago, dateTime } from "../../app/format";
 import { useMe } from "../../app/session";
 import { useApi } from "../../app/useApi";
@@ -16,7 +17,7 @@ import { EXCHANGES } from "../exchanges/exchanges";
 import { limitWords } from "../trade/limits";
 import { buildTokenRequest, EMPTY_TOKEN_FORM, EXPIRIES, needsStepUp, SCOPES, scopeLabel, type TokenForm, type TokenFormErrors } from "./tokens";
 import "./tokens.css";
-import { KIND_NAMES, type TokenInfo, type TokenList } from "./types";
+import { KIND_NAMES, type TokenInfo } from "./types";
 
 export default function TokensPage() {
   const id = useId();
@@ -25,7 +26,7 @@ export default function TokensPage() {
   const [includeRevoked, setIncludeRevoked] = useState(false);
   const pages = useCursorPages();
   useResetOn(String(includeRevoked), pages.reset);
-  const tokens = useApi((signal) => api.get<TokenList>("/api/v1/tokens", { limit: 100, after: pages.cursor, include_revoked: includeRevoked || undefined }, signal), [pages.cursor, includeRevoked]);
+  const tokens = useApi((signal) => api.get<Page<TokenInfo>>("/api/v1/tokens", { limit: 100, after: pages.cursor, include_revoked: includeRevoked || undefined }, signal), [pages.cursor, includeRevoked]);
   const [created, setCreated] = useState<{ token: string; accessor: string } | null>(null);
   const [revokeNotice, setRevokeNotice] = useState<string | null>(null);
   const items = (tokens.data?.items ?? []).filter((t) => showAll || t.kind === "api" || t.kind === "oauth");

@@ -18,11 +18,6 @@ export interface TokenInfo {
   revoked_at: string | null;
 }
 
-export interface TokenList {
-  items: TokenInfo[];
-  next: string | null;
-}
-
 export interface AccessLogEntry {
   id: number;
   occurred_at: string;
@@ -32,11 +27,6 @@ export interface AccessLogEntry {
   route: string;
   status: number;
   latency_ms: number;
-}
-
-export interface AccessLog {
-  items: AccessLogEntry[];
-  next: number | null;
 }
 
 export const KIND_NAMES: Record<string, string> = {

@@ -1,6 +1,8 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { Link, useSearchParams } from "react-router-dom";
 import { api, ApiError, newIdempotencyKey, request } from "../../api/client";
+import type { Order } from "../../api/trading";
+import type { Page } from "../../api/types";
 import { ago, amount, money } from "../../app/format";
 import { useApi } from "../../app/useApi";
 import { Dialog } from "../../components/Dialog";
@@ -12,7 +14,6 @@ import { useConnections } from "../common/useConnections";
 import { exchangeName, type Connection } from "../exchanges/exchanges";
 import { stateName } from "../portfolio/history";
 import { CancelAllButton, OrdersTable } from "../portfolio/OrdersTable";
-import type { Order, Page } from "../portfolio/types";
 import { format, mul, parseDec, type Dec } from "./decimal";
 import { constraintWords, limitWords, needsStepUp, type SelfToken, type Settings } from "./limits";
 import {
