@@ -1,23 +1,9 @@
-import { act, type ReactElement } from "react";
-import { createRoot, type Root } from "react-dom/client";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { act } from "react";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { click, render } from "../test/dom";
 import { CopyButton } from "./CopyButton";
 
-// React's act() needs to know it runs in a test.
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
-
-let host: HTMLElement;
-let root: Root;
-
-beforeEach(() => {
-  host = document.createElement("div");
-  document.body.appendChild(host);
-  root = createRoot(host);
-});
-
 afterEach(() => {
-  act(() => root.unmount());
-  host.remove();
   vi.unstubAllGlobals();
   vi.restoreAllMocks();
   vi.useRealTimers();
@@ -28,7 +14,7 @@ function stubClipboard(writeText: ((text: string) => Promise<void>) | undefined)
   vi.stubGlobal("navigator", { ...navigator, clipboard: writeText ? { writeText } : undefined });
 }
 
-/** jsdom has no execCommand; the fallback path calls it, so give it one. */
+/** jsdom has no execCommand; the fallback calls it, so give it one. */
 function stubExecCommand(result: boolean | "throws") {
   const exec = vi.fn((command: string) => {
     if (result === "throws") throw new Error(`${command} is not allowed`);
@@ -38,19 +24,15 @@ function stubExecCommand(result: boolean | "throws") {
   return exec;
 }
 
-async function render(element: ReactElement) {
-  await act(async () => root.render(element));
+async function renderButton(element: Parameters<typeof render>[0], parent?: HTMLElement) {
+  const host = await render(element, parent);
   return { button: host.querySelector("button")!, status: host.querySelector('[role="status"]')! };
-}
-
-async function click(button: HTMLButtonElement) {
-  await act(async () => button.click());
 }
 
 describe("CopyButton", () => {
   it("is a real button named by its label, with an empty polite live region before any copy", async () => {
     stubClipboard(async () => undefined);
-    const { button, status } = await render(<CopyButton value="cof_x" label="Copy token" className="button primary" />);
+    const { button, status } = await renderButton(<CopyButton value="cof_x" label="Copy token" className="button primary" />);
     expect(button.tagName).toBe("BUTTON");
     expect(button.type).toBe("button");
     expect(button.textContent).toBe("Copy token");
@@ -64,7 +46,7 @@ describe("CopyButton", () => {
     const writeText = vi.fn(async (_text: string) => undefined);
     stubClipboard(writeText);
     const exec = stubExecCommand(true);
-    const { button, status } = await render(<CopyButton value="cof_secret" label="Copy key" />);
+    const { button, status } = await renderButton(<CopyButton value="cof_secret" label="Copy key" />);
     await click(button);
     expect(writeText).toHaveBeenCalledWith("cof_secret");
     expect(exec).not.toHaveBeenCalled();
@@ -85,7 +67,7 @@ describe("CopyButton", () => {
       copied = area && area.selectionEnd - area.selectionStart === area.value.length ? area.value : undefined;
       return true;
     });
-    const { button, status } = await render(<CopyButton value={"line 1\nline 2"} />);
+    const { button, status } = await renderButton(<CopyButton value={"line 1\nline 2"} />);
     await click(button);
     expect(exec).toHaveBeenCalledWith("copy");
     expect(copied).toBe("line 1\nline 2");
@@ -96,7 +78,7 @@ describe("CopyButton", () => {
   it("falls back when there is no Clipboard API at all (plain http)", async () => {
     stubClipboard(undefined);
     const exec = stubExecCommand(true);
-    const { button, status } = await render(<CopyButton value="abc" />);
+    const { button, status } = await renderButton(<CopyButton value="abc" />);
     await click(button);
     expect(exec).toHaveBeenCalledWith("copy");
     expect(status.textContent).toBe("Copied");
@@ -106,13 +88,12 @@ describe("CopyButton", () => {
     stubClipboard(undefined);
     const dialog = document.createElement("dialog");
     document.body.appendChild(dialog);
-    dialog.appendChild(host);
     let parent: Element | null = null;
     stubExecCommand(true).mockImplementation(() => {
       parent = document.querySelector("textarea")?.parentElement ?? null;
       return true;
     });
-    const { button } = await render(<CopyButton value="abc" />);
+    const { button } = await renderButton(<CopyButton value="abc" />, dialog);
     await click(button);
     expect(parent).toBe(dialog);
   });
@@ -121,7 +102,7 @@ describe("CopyButton", () => {
     vi.useFakeTimers();
     stubClipboard(() => Promise.reject(new Error("denied")));
     stubExecCommand("throws");
-    const { button, status } = await render(<CopyButton value="abc" label="Copy codes" />);
+    const { button, status } = await renderButton(<CopyButton value="abc" label="Copy codes" />);
     await click(button);
     expect(button.textContent).toBe("Copy codes");
     expect(status.textContent).toBe("Could not copy: select the text and copy it yourself.");

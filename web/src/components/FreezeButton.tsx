@@ -1,7 +1,6 @@
 import { useState } from "react";
 import { api } from "../api/client";
-import { Dialog } from "./Dialog";
-import { ErrorNotice } from "./ErrorNotice";
+import { ConfirmDialog } from "./ConfirmDialog";
 
 /**
  * The user's break-glass (DESIGN §4): one tap opens the confirmation, a second freezes. Every session and token of the
@@ -34,23 +33,12 @@ export function FreezeButton({ label = "Freeze", className = "button danger free
       <button type="button" className={className} onClick={() => setOpen(true)}>
         {label}
       </button>
-      <Dialog open={open} title="Freeze your account?" onClose={() => setOpen(false)}>
-        <div className="stack">
-          <p>
-            This signs out every browser and revokes every token and app at once, and blocks trading. Your exchange keys stay
-            locked in the vault. To unfreeze you need your password and your second factor.
-          </p>
-          <ErrorNotice error={error} />
-          <div className="row">
-            <button type="button" className="button danger" onClick={freeze} disabled={busy}>
-              {busy ? "Freezing…" : "Freeze now"}
-            </button>
-            <button type="button" className="button secondary" onClick={() => setOpen(false)} disabled={busy}>
-              Cancel
-            </button>
-          </div>
-        </div>
-      </Dialog>
+      <ConfirmDialog open={open} title="Freeze your account?" onClose={() => setOpen(false)} onConfirm={freeze} busy={busy} error={error} confirmLabel="Freeze now" busyLabel="Freezing…">
+        <p>
+          This signs out every browser and revokes every token and app at once, and blocks trading. Your exchange keys stay
+          locked in the vault. To unfreeze you need your password and your second factor.
+        </p>
+      </ConfirmDialog>
     </>
   );
 }

@@ -1,7 +1,6 @@
 import { useState } from "react";
 import { api } from "../../api/client";
-import { Dialog } from "../../components/Dialog";
-import { ErrorNotice } from "../../components/ErrorNotice";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
 
 /** Break-glass for the whole server (DESIGN §3, §4): every key out of memory until a quorum of operators unseals. */
 export function SealSection() {
@@ -46,27 +45,16 @@ export function SealSection() {
           </button>
         </div>
       )}
-      <Dialog open={open} title="Seal Coffer now?" onClose={() => setOpen(false)}>
-        <div className="stack">
-          <p>
-            Every key leaves memory and every user is stopped: no sign-in, no portfolio, no trading, on every node. This cannot be undone from
-            the app.
-          </p>
-          <p>
-            To bring Coffer back, a quorum of operators must unseal it with their shares (<code>coffer operator unseal</code>). Make sure they
-            can be reached.
-          </p>
-          <ErrorNotice error={error} />
-          <div className="row">
-            <button type="button" className="button danger" onClick={() => void seal()} disabled={busy}>
-              {busy ? "Sealing…" : "Seal now"}
-            </button>
-            <button type="button" className="button secondary" onClick={() => setOpen(false)} disabled={busy}>
-              Cancel
-            </button>
-          </div>
-        </div>
-      </Dialog>
+      <ConfirmDialog open={open} title="Seal Coffer now?" onClose={() => setOpen(false)} onConfirm={seal} busy={busy} error={error} confirmLabel="Seal now" busyLabel="Sealing…">
+        <p>
+          Every key leaves memory and every user is stopped: no sign-in, no portfolio, no trading, on every node. This cannot be undone from
+          the app.
+        </p>
+        <p>
+          To bring Coffer back, a quorum of operators must unseal it with their shares (<code>coffer operator unseal</code>). Make sure they
+          can be reached.
+        </p>
+      </ConfirmDialog>
     </section>
   );
 }

@@ -3,6 +3,7 @@ import { Link } from "react-router-dom";
 import { api } from "../../api/client";
 import { ago, dateTime } from "../../app/format";
 import { useApi } from "../../app/useApi";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { Dialog } from "../../components/Dialog";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { Loading } from "../../components/Loading";
@@ -255,22 +256,11 @@ function RemoveDialog({ connection: c, onClose, onDone }: { connection: Connecti
     }
   };
   return (
-    <Dialog open title={`Remove ${c.label}?`} onClose={onClose}>
-      <div className="stack">
-        <p>
-          Coffer deletes this key's secret from its vault and revokes its credential at once. Its balances leave your portfolio; orders already on{" "}
-          {exchangeName(c.exchange)} stay there. The key itself still exists on {exchangeName(c.exchange)}: delete it there too.
-        </p>
-        <ErrorNotice error={error} />
-        <div className="row">
-          <button type="button" className="button danger" onClick={remove} disabled={busy}>
-            {busy ? "Removing…" : "Remove connection"}
-          </button>
-          <button type="button" className="button secondary" onClick={onClose} disabled={busy}>
-            Cancel
-          </button>
-        </div>
-      </div>
-    </Dialog>
+    <ConfirmDialog title={`Remove ${c.label}?`} onClose={onClose} onConfirm={remove} busy={busy} error={error} confirmLabel="Remove connection" busyLabel="Removing…">
+      <p>
+        Coffer deletes this key's secret from its vault and revokes its credential at once. Its balances leave your portfolio; orders already on{" "}
+        {exchangeName(c.exchange)} stay there. The key itself still exists on {exchangeName(c.exchange)}: delete it there too.
+      </p>
+    </ConfirmDialog>
   );
 }

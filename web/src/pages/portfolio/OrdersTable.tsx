@@ -2,8 +2,7 @@ import { useState } from "react";
 import { api } from "../../api/client";
 import type { Order } from "../../api/trading";
 import { amount, dateTime, money } from "../../app/format";
-import { Dialog } from "../../components/Dialog";
-import { ErrorNotice } from "../../components/ErrorNotice";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { useStepUp } from "../../components/StepUp";
 import { exchangeName, type Connection } from "../exchanges/exchanges";
 import { ORDER_TYPE_NAMES, type OrderType } from "../trade/ticket";
@@ -122,24 +121,12 @@ function CancelOneDialog({ order, onClose, onDone }: { order: Order; onClose: ()
     }
   };
   return (
-    <Dialog open title="Cancel this order?" onClose={onClose}>
-      <div className="stack">
-        <p>
-          {order.side === "buy" ? "Buy" : "Sell"} {order.amount !== null ? amount(order.amount) : ""} {order.symbol} ({typeName(order.type).toLowerCase()}
-          {order.price !== null ? ` at ${amount(order.price)}` : ""}) on {exchangeName(order.exchange)}. What has filled stays filled.
-        </p>
-        <ErrorNotice error={error} />
-        <div className="row">
-          <button type="button" className="button danger" onClick={cancel} disabled={busy}>
-            {busy ? "Cancelling…" : "Yes, cancel the order"}
-          </button>
-          <button type="button" className="button secondary" onClick={onClose} disabled={busy}>
-            Keep it
-          </button>
-        </div>
-      </div>
-      {stepUp.element}
-    </Dialog>
+    <ConfirmDialog title="Cancel this order?" onClose={onClose} onConfirm={cancel} busy={busy} error={error} confirmLabel="Yes, cancel the order" busyLabel="Cancelling…" cancelLabel="Keep it" after={stepUp.element}>
+      <p>
+        {order.side === "buy" ? "Buy" : "Sell"} {order.amount !== null ? amount(order.amount) : ""} {order.symbol} ({typeName(order.type).toLowerCase()}
+        {order.price !== null ? ` at ${amount(order.price)}` : ""}) on {exchangeName(order.exchange)}. What has filled stays filled.
+      </p>
+    </ConfirmDialog>
   );
 }
 
@@ -169,24 +156,23 @@ export function CancelAllButton({ connection, symbol, count, onDone }: { connect
       <button type="button" className="button danger" onClick={() => { setError(null); setOpen(true); }} disabled={count === 0}>
         Cancel all {symbol} orders
       </button>
-      <Dialog open={open} title={`Cancel every open ${symbol} order?`} onClose={() => setOpen(false)}>
-        <div className="stack">
-          <p>
-            Every open {symbol} order on {connection.label} ({exchangeName(connection.exchange)}) is cancelled{count ? ` — ${count} shown here` : ""}, including any placed outside Coffer. What has filled stays
-            filled.
-          </p>
-          <ErrorNotice error={error} />
-          <div className="row">
-            <button type="button" className="button danger" onClick={run} disabled={busy}>
-              {busy ? "Cancelling…" : "Yes, cancel them all"}
-            </button>
-            <button type="button" className="button secondary" onClick={() => setOpen(false)} disabled={busy}>
-              Keep them
-            </button>
-          </div>
-        </div>
-        {stepUp.element}
-      </Dialog>
+      <ConfirmDialog
+        open={open}
+        title={`Cancel every open ${symbol} order?`}
+        onClose={() => setOpen(false)}
+        onConfirm={run}
+        busy={busy}
+        error={error}
+        confirmLabel="Yes, cancel them all"
+        busyLabel="Cancelling…"
+        cancelLabel="Keep them"
+        after={stepUp.element}
+      >
+        <p>
+          Every open {symbol} order on {connection.label} ({exchangeName(connection.exchange)}) is cancelled{count ? ` — ${count} shown here` : ""}, including any placed outside Coffer. What has filled stays
+          filled.
+        </p>
+      </ConfirmDialog>
     </>
   );
 }
