@@ -5,11 +5,11 @@ import type { Page } from "../../api/types";
 import { ago, dateTime } from "../../app/format";
 import { useMe } from "../../app/session";
 import { useApi } from "../../app/useApi";
-import { Dialog } from "../../components/Dialog";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { Loading } from "../../components/Loading";
 import "../common/common.css";
 import { limitWords } from "../trade/limits";
+import { RevokeTokenDialog } from "./RevokeTokenDialog";
 import { scopeLabel } from "./tokens";
 import "./tokens.css";
 import { KIND_NAMES, type AccessLogEntry, type TokenInfo } from "./types";
@@ -27,28 +27,18 @@ export default function TokenPage() {
   const before = befores[befores.length - 1];
   const log = useApi((signal) => api.get<Page<AccessLogEntry, number>>(`/api/v1/tokens/${encodeURIComponent(accessor)}/log`, { limit: PAGE, before }, signal), [accessor, before]);
   const [confirm, setConfirm] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const t = token.data;
+  const current = accessor === me.session.accessor;
 
-  const revoke = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      const result = await api.post<{ revoked: number }>(`/api/v1/tokens/${encodeURIComponent(accessor)}/revoke`);
-      setConfirm(false);
-      setNotice(`Revoked: ${result.revoked} token(s) in all — this one and everything below it.`);
-      if (accessor === me.session.accessor) {
-        navigate("/signin");
-        return;
-      }
-      token.reload();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
+  const revoked = (count: number) => {
+    setConfirm(false);
+    setNotice(`Revoked: ${count} token(s) in all — this one and everything below it.`);
+    if (current) {
+      navigate("/signin");
+      return;
     }
+    token.reload();
   };
 
   return (
@@ -150,23 +140,7 @@ export default function TokenPage() {
         ) : null}
       </div>
 
-      {confirm && t ? (
-        <Dialog open title={`Revoke ${t.display_name || t.accessor}?`} onClose={() => setConfirm(false)}>
-          <div className="stack">
-            <p>It stops working at once, on every node, and so does every token made from it.</p>
-            {accessor === me.session.accessor ? <p className="notice notice-warn">This is the session of this browser: you will be signed out.</p> : null}
-            <ErrorNotice error={error} />
-            <div className="row">
-              <button type="button" className="button danger" onClick={revoke} disabled={busy}>
-                {busy ? "Revoking…" : "Revoke"}
-              </button>
-              <button type="button" className="button secondary" onClick={() => setConfirm(false)} disabled={busy}>
-                Keep it
-              </button>
-            </div>
-          </div>
-        </Dialog>
-      ) : null}
+      {confirm && t ? <RevokeTokenDialog token={t} current={current} onClose={() => setConfirm(false)} onRevoked={revoked} /> : null}
     </section>
   );
 }

@@ -15,6 +15,7 @@ import "../common/common.css";
 import { useResetOn } from "../common/useResetOn";
 import { EXCHANGES } from "../exchanges/exchanges";
 import { limitWords } from "../trade/limits";
+import { RevokeTokenDialog } from "./RevokeTokenDialog";
 import { buildTokenRequest, EMPTY_TOKEN_FORM, EXPIRIES, needsStepUp, SCOPES, scopeLabel, type TokenForm, type TokenFormErrors } from "./tokens";
 import "./tokens.css";
 import { KIND_NAMES, type TokenInfo } from "./types";
@@ -113,23 +114,8 @@ function constraintsOf(t: TokenInfo, currency: string): string[] {
 
 function TokenRow({ token: t, current, currency, onRevoked }: { token: TokenInfo; current: boolean; currency: string; onRevoked: (notice: string) => void }) {
   const [confirm, setConfirm] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const name = t.display_name || t.accessor;
   const nameId = `tok-${t.accessor}`;
-  const revoke = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      const result = await api.post<{ revoked: number }>(`/api/v1/tokens/${encodeURIComponent(t.accessor)}/revoke`);
-      setConfirm(false);
-      onRevoked(result.revoked === 0 ? `${name} was already revoked.` : `Revoked ${name}${result.revoked > 1 ? ` and ${result.revoked - 1} token(s) below it` : ""}: ${result.revoked} token(s) in all, on every node at once.`);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
   const expired = t.expires_at !== null && new Date(t.expires_at).getTime() < Date.now();
   return (
     <tr className={t.revoked ? "tk-revoked" : undefined}>
@@ -159,22 +145,15 @@ function TokenRow({ token: t, current, currency, onRevoked }: { token: TokenInfo
           </button>
         ) : null}
         {confirm ? (
-          <Dialog open title={`Revoke ${name}?`} onClose={() => setConfirm(false)}>
-            <div className="stack">
-              <p>It stops working at once, on every node, and so does every token made from it.</p>
-              {current ? <p className="notice notice-warn">This is the session of this browser: you will be signed out.</p> : null}
-              {t.kind === "credential" ? <p className="notice notice-warn">This holds an exchange key: its connection stops working until the key is replaced.</p> : null}
-              <ErrorNotice error={error} />
-              <div className="row">
-                <button type="button" className="button danger" onClick={revoke} disabled={busy}>
-                  {busy ? "Revoking…" : "Revoke"}
-                </button>
-                <button type="button" className="button secondary" onClick={() => setConfirm(false)} disabled={busy}>
-                  Keep it
-                </button>
-              </div>
-            </div>
-          </Dialog>
+          <RevokeTokenDialog
+            token={t}
+            current={current}
+            onClose={() => setConfirm(false)}
+            onRevoked={(revoked) => {
+              setConfirm(false);
+              onRevoked(revoked === 0 ? `${name} was already revoked.` : `Revoked ${name}${revoked > 1 ? ` and ${revoked - 1} token(s) below it` : ""}: ${revoked} token(s) in all, on every node at once.`);
+            }}
+          />
         ) : null}
       </td>
     </tr>
