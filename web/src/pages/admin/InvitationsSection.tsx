@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from "react";
-import { api, ApiError } from "../../api/client";
+import { api } from "../../api/client";
+import { unlessMissing } from "../../api/missing";
 import { dateTime } from "../../app/format";
 import { useApi } from "../../app/useApi";
 import { CopyButton } from "../../components/CopyButton";
@@ -21,17 +22,7 @@ export function invitationState(i: Invitation, now = new Date()): { text: string
 
 export function InvitationsSection() {
   const [missing, setMissing] = useState(false);
-  const list = useApi(async (signal) => {
-    try {
-      return await api.get<{ items: Invitation[] }>("/api/v1/auth/invitations", undefined, signal);
-    } catch (e) {
-      if (e instanceof ApiError && (e.status === 404 || e.status === 405)) {
-        setMissing(true);
-        return { items: [] };
-      }
-      throw e;
-    }
-  }, []);
+  const list = useApi((signal) => unlessMissing(api.get<{ items: Invitation[] }>("/api/v1/auth/invitations", undefined, signal), { items: [] }, () => setMissing(true)), []);
   const [role, setRole] = useState("trader");
   const [created, setCreated] = useState<CreatedInvitation | null>(null);
   const [busy, setBusy] = useState(false);

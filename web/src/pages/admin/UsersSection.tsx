@@ -1,5 +1,6 @@
 import { useState } from "react";
-import { api, ApiError } from "../../api/client";
+import { api } from "../../api/client";
+import { unlessMissing } from "../../api/missing";
 import { ago, dateTime } from "../../app/format";
 import { useApi } from "../../app/useApi";
 import { ErrorNotice } from "../../components/ErrorNotice";
@@ -19,17 +20,7 @@ export function userState(u: AdminUser): { text: string; tone: "ok" | "warn" | "
 
 export function UsersSection() {
   const [missing, setMissing] = useState(false);
-  const list = useApi(async (signal) => {
-    try {
-      return await api.get<{ items: AdminUser[] }>("/api/v1/admin/users", undefined, signal);
-    } catch (e) {
-      if (e instanceof ApiError && (e.status === 404 || e.status === 405)) {
-        setMissing(true);
-        return { items: [] };
-      }
-      throw e;
-    }
-  }, []);
+  const list = useApi((signal) => unlessMissing(api.get<{ items: AdminUser[] }>("/api/v1/admin/users", undefined, signal), { items: [] }, () => setMissing(true)), []);
   const stepUp = useStepUp();
   const [error, setError] = useState<unknown>(null);
   const [message, setMessage] = useState("");

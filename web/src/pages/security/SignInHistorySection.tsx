@@ -1,5 +1,6 @@
 import { useState } from "react";
-import { api, ApiError } from "../../api/client";
+import { api } from "../../api/client";
+import { unlessMissing } from "../../api/missing";
 import type { Page } from "../../api/types";
 import { dateTime } from "../../app/format";
 import { useApi } from "../../app/useApi";
@@ -16,17 +17,7 @@ export function SignInHistorySection() {
   const pages = useCursorPages();
   const [missing, setMissing] = useState(false);
   const list = useApi(
-    async (signal) => {
-      try {
-        return await api.get<Page<SignInRecord>>("/api/v1/auth/signins", { limit: 20, cursor: pages.cursor }, signal);
-      } catch (e) {
-        if (e instanceof ApiError && (e.status === 404 || e.status === 405)) {
-          setMissing(true);
-          return { items: [], next: null };
-        }
-        throw e;
-      }
-    },
+    (signal) => unlessMissing(api.get<Page<SignInRecord>>("/api/v1/auth/signins", { limit: 20, cursor: pages.cursor }, signal), { items: [], next: null }, () => setMissing(true)),
     [pages.cursor],
   );
   const items = list.data?.items ?? [];
