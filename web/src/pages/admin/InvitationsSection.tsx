@@ -6,6 +6,7 @@ import { useApi } from "../../app/useApi";
 import { CopyButton } from "../../components/CopyButton";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { Loading } from "../../components/Loading";
+import { SuccessNotice } from "../../components/SuccessNotice";
 import { ROLES, type CreatedInvitation, type Invitation } from "./types";
 import { TableWrap } from "../../components/TableWrap";
 
@@ -148,9 +149,7 @@ export function InvitationsSection() {
           </table>
         </TableWrap>
       ) : null}
-      <p role="status" aria-live="polite" className={message ? "good" : "visually-hidden"}>
-        {message}
-      </p>
+      <SuccessNotice message={message} />
       <ErrorNotice error={error} />
     </section>
   );

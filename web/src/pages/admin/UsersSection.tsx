@@ -5,6 +5,7 @@ import { ago, dateTime } from "../../app/format";
 import { useApi } from "../../app/useApi";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { Loading } from "../../components/Loading";
+import { SuccessNotice } from "../../components/SuccessNotice";
 import { useStepUp } from "../../components/StepUp";
 import type { AdminUser } from "./types";
 import { TableWrap } from "../../components/TableWrap";
@@ -97,9 +98,7 @@ export function UsersSection() {
         </TableWrap>
       ) : null}
       {missing ? <UnlockByName onUnlock={unlock} /> : null}
-      <p role="status" aria-live="polite" className={message ? "good" : "visually-hidden"}>
-        {message}
-      </p>
+      <SuccessNotice message={message} />
       <ErrorNotice error={error} />
       {stepUp.element}
     </section>

@@ -7,6 +7,7 @@ import { useApi } from "../../app/useApi";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { Loading } from "../../components/Loading";
 import { Pager, useCursorPages } from "../../components/Pager";
+import { SuccessNotice } from "../../components/SuccessNotice";
 import "../common/common.css";
 import { useConnections } from "../common/useConnections";
 import { useResetOn } from "../common/useResetOn";
@@ -80,7 +81,7 @@ export default function OrdersPage() {
           )}
         </div>
       ) : null}
-      <div aria-live="polite">{notice ? <p className="notice notice-ok">{notice}</p> : null}</div>
+      <SuccessNotice message={notice} boxed />
       <ErrorNotice error={orders.error} onRetry={orders.reload} />
       {orders.loading && !orders.data ? <Loading label="Loading orders…" /> : null}
       {orders.data && orders.data.items.length === 0 && pages.page === 0 ? (

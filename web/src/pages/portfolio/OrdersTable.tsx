@@ -4,6 +4,7 @@ import type { Order } from "../../api/trading";
 import { amount, dateTime, money } from "../../app/format";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { useStepUp } from "../../components/StepUp";
+import { SuccessNotice } from "../../components/SuccessNotice";
 import { exchangeName, type Connection } from "../exchanges/exchanges";
 import { ORDER_TYPE_NAMES, type OrderType } from "../trade/ticket";
 import { stateHelp, stateName } from "./history";
@@ -19,7 +20,7 @@ export function OrdersTable({ orders, connections, onChanged, caption }: { order
   const label = (id: string) => connections.find((c) => c.id === id)?.label;
   return (
     <>
-      <div aria-live="polite">{done ? <p className="notice notice-ok">{done}</p> : null}</div>
+      <SuccessNotice message={done} boxed />
       <div className="table-wrap">
         <table className="rt">
           <caption className="visually-hidden">{caption}</caption>

@@ -6,6 +6,7 @@ import { useSession } from "../../app/session";
 import { useApi } from "../../app/useApi";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { Loading } from "../../components/Loading";
+import { SuccessNotice } from "../../components/SuccessNotice";
 import { useStepUp } from "../../components/StepUp";
 import type { Passkey } from "./types";
 import { TableWrap } from "../../components/TableWrap";
@@ -129,9 +130,7 @@ export function PasskeysSection() {
       ) : (
         <p className="muted">This browser does not support passkeys.</p>
       )}
-      <p role="status" aria-live="polite" className={message ? "good" : "visually-hidden"}>
-        {message}
-      </p>
+      <SuccessNotice message={message} />
       <ErrorNotice error={error} />
       {stepUp.element}
     </section>

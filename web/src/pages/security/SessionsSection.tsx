@@ -5,6 +5,7 @@ import { useSession } from "../../app/session";
 import { useApi } from "../../app/useApi";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { Loading } from "../../components/Loading";
+import { SuccessNotice } from "../../components/SuccessNotice";
 import type { SessionInfo } from "./types";
 import { TableWrap } from "../../components/TableWrap";
 
@@ -96,9 +97,7 @@ export function SessionsSection() {
       ) : list.data ? (
         <p>No other sessions.</p>
       ) : null}
-      <p role="status" aria-live="polite" className={message ? "good" : "visually-hidden"}>
-        {message}
-      </p>
+      <SuccessNotice message={message} />
       <ErrorNotice error={error} />
     </section>
   );

@@ -7,6 +7,7 @@ import { useMe } from "../../app/session";
 import { useApi } from "../../app/useApi";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { Loading } from "../../components/Loading";
+import { SuccessNotice } from "../../components/SuccessNotice";
 import "../common/common.css";
 import { limitWords } from "../trade/limits";
 import { RevokeTokenDialog } from "./RevokeTokenDialog";
@@ -49,7 +50,7 @@ export default function TokenPage() {
       <h1 id={`${id}-title`}>{t?.display_name || accessor}</h1>
       <ErrorNotice error={token.error} onRetry={token.reload} />
       {token.loading && !t ? <Loading /> : null}
-      <div aria-live="polite">{notice ? <p className="notice notice-ok">{notice}</p> : null}</div>
+      <SuccessNotice message={notice} boxed />
       {t ? (
         <div className="card stack">
           <dl className="kv">

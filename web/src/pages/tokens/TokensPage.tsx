@@ -11,6 +11,7 @@ import { ErrorNotice } from "../../components/ErrorNotice";
 import { Loading } from "../../components/Loading";
 import { Pager, useCursorPages } from "../../components/Pager";
 import { useStepUp } from "../../components/StepUp";
+import { SuccessNotice } from "../../components/SuccessNotice";
 import "../common/common.css";
 import { useResetOn } from "../common/useResetOn";
 import { EXCHANGES } from "../exchanges/exchanges";
@@ -62,7 +63,7 @@ export default function TokensPage() {
             </label>
           </div>
         </div>
-        <div aria-live="polite">{revokeNotice ? <p className="notice notice-ok">{revokeNotice}</p> : null}</div>
+        <SuccessNotice message={revokeNotice} boxed />
         <ErrorNotice error={tokens.error} onRetry={tokens.reload} />
         {tokens.loading && !tokens.data ? <Loading label="Loading tokens…" /> : null}
         {tokens.data && items.length === 0 ? (
