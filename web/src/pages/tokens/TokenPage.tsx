@@ -7,8 +7,10 @@ import { useMe } from "../../app/session";
 import { useApi } from "../../app/useApi";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { Loading } from "../../components/Loading";
+import { Pager, useCursorPages } from "../../components/Pager";
 import { SuccessNotice } from "../../components/SuccessNotice";
 import "../common/common.css";
+import { useResetOn } from "../common/useResetOn";
 import { limitWords } from "../trade/limits";
 import { RevokeTokenDialog } from "./RevokeTokenDialog";
 import { scopeLabel } from "./tokens";
@@ -24,8 +26,9 @@ export default function TokenPage() {
   const navigate = useNavigate();
   const token = useApi((signal) => api.get<TokenInfo>(`/api/v1/tokens/${encodeURIComponent(accessor)}`, undefined, signal), [accessor]);
   // The access log pages by id: `before` is the id after which older entries follow.
-  const [befores, setBefores] = useState<(number | undefined)[]>([undefined]);
-  const before = befores[befores.length - 1];
+  const pages = useCursorPages<number>();
+  useResetOn(accessor, pages.reset);
+  const before = pages.cursor;
   const log = useApi((signal) => api.get<Page<AccessLogEntry, number>>(`/api/v1/tokens/${encodeURIComponent(accessor)}/log`, { limit: PAGE, before }, signal), [accessor, before]);
   const [confirm, setConfirm] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
@@ -128,16 +131,8 @@ export default function TokenPage() {
             </table>
           </div>
         ) : null}
-        {log.data && (log.data.next !== null || befores.length > 1) ? (
-          <nav className="pager" aria-label="Pages">
-            <button type="button" className="button secondary" disabled={befores.length === 1} onClick={() => setBefores((b) => b.slice(0, -1))}>
-              Newer
-            </button>
-            <span aria-live="polite">Page {befores.length}</span>
-            <button type="button" className="button secondary" disabled={log.data.next === null} onClick={() => log.data?.next != null && setBefores((b) => [...b, log.data!.next!])}>
-              Older
-            </button>
-          </nav>
+        {log.data && (log.data.next !== null || pages.page > 0) ? (
+          <Pager page={pages.page} hasNext={log.data.next !== null} onPrevious={pages.previous} onNext={() => log.data?.next != null && pages.next(log.data.next)} previousLabel="Newer" nextLabel="Older" />
         ) : null}
       </div>
 
