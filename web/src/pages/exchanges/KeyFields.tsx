@@ -12,19 +12,24 @@ export interface KeyValues {
  */
 export function KeyFields({ exchange, values, onChange, disabled }: { exchange: ExchangeInfo; values: KeyValues; onChange: (v: KeyValues) => void; disabled?: boolean }) {
   const id = useId();
+  const unremembered = { autoComplete: "off", autoCapitalize: "off", spellCheck: false, required: true, disabled };
+  const secret = {
+    ...unremembered,
+    id: `${id}-secret`,
+    name: "secret",
+    value: values.secret,
+    onChange: (e: { target: { value: string } }) => onChange({ ...values, secret: e.target.value }),
+    "aria-describedby": `${id}-secret-help`,
+  };
   return (
     <>
       <label className="field" htmlFor={`${id}-key`}>
         <span>API key</span>
         <input
+          {...unremembered}
           id={`${id}-key`}
           name="api-key"
           type="password"
-          autoComplete="off"
-          autoCapitalize="off"
-          spellCheck={false}
-          required
-          disabled={disabled}
           value={values.apiKey}
           onChange={(e) => onChange({ ...values, apiKey: e.target.value })}
           aria-describedby={`${id}-key-help`}
@@ -33,36 +38,7 @@ export function KeyFields({ exchange, values, onChange, disabled }: { exchange: 
       </label>
       <label className="field" htmlFor={`${id}-secret`}>
         <span>Secret</span>
-        {exchange.multilineSecret ? (
-          <textarea
-            id={`${id}-secret`}
-            name="secret"
-            className="xc-secret"
-            rows={6}
-            autoComplete="off"
-            autoCapitalize="off"
-            spellCheck={false}
-            required
-            disabled={disabled}
-            value={values.secret}
-            onChange={(e) => onChange({ ...values, secret: e.target.value })}
-            aria-describedby={`${id}-secret-help`}
-          />
-        ) : (
-          <input
-            id={`${id}-secret`}
-            name="secret"
-            type="password"
-            autoComplete="off"
-            autoCapitalize="off"
-            spellCheck={false}
-            required
-            disabled={disabled}
-            value={values.secret}
-            onChange={(e) => onChange({ ...values, secret: e.target.value })}
-            aria-describedby={`${id}-secret-help`}
-          />
-        )}
+        {exchange.multilineSecret ? <textarea {...secret} className="xc-secret" rows={6} /> : <input {...secret} type="password" />}
         <small id={`${id}-secret-help`}>
           {exchange.secretHelp} It goes straight into Coffer's vault and can never be shown again — not even to you.
         </small>
