@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
-import { base64urlToBytes, bytesToBase64url, credentialToJson, decodeCreationOptions, decodeRequestOptions, unwrapOptions } from "./webauthn";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { base64urlToBytes, bytesToBase64url, createCredential, credentialToJson, decodeCreationOptions, decodeRequestOptions, getAssertion, PasskeyCancelled, unwrapOptions } from "./webauthn";
 
 const bytes = (...values: number[]) => new Uint8Array(values);
 
@@ -105,5 +105,43 @@ describe("credentialToJson", () => {
     });
     expect(json.response).toEqual({ clientDataJSON: "Aw", attestationObject: "Bw", transports: ["usb"], publicKeyAlgorithm: -7 });
     expect(json.authenticatorAttachment).toBeNull();
+  });
+});
+
+describe("getAssertion and createCredential", () => {
+  afterEach(() => vi.unstubAllGlobals());
+  const request = { challenge: "AQID" };
+  const creation = { challenge: "AAEC", rp: { id: "localhost", name: "Coffer" }, user: { id: "_w", name: "alice", displayName: "alice" }, pubKeyCredParams: [{ type: "public-key", alg: -7 }] };
+  const credential = { id: "a", rawId: bytes(1).buffer, type: "public-key", response: { clientDataJSON: bytes(1).buffer }, toJSON: () => ({ ok: true }) };
+  const stub = (answer: () => Promise<unknown>) => {
+    const call = vi.fn(answer);
+    vi.stubGlobal("navigator", { ...navigator, credentials: { get: call, create: call } });
+    return call;
+  };
+  const ceremonies = [
+    ["getAssertion", () => getAssertion(request), [1, 2, 3]],
+    ["createCredential", () => createCredential(creation), [0, 1, 2]],
+  ] as const;
+
+  it.each(ceremonies)("%s returns the credential's JSON, for the decoded options", async (_, run, challenge) => {
+    const call = stub(async () => credential);
+    await expect(run()).resolves.toEqual({ ok: true });
+    const publicKey = (call.mock.calls[0] as unknown as [{ publicKey: { challenge: Uint8Array } }])[0].publicKey;
+    expect(Array.from(publicKey.challenge)).toEqual(challenge);
+  });
+
+  it.each(ceremonies)("%s: the user dismissing the prompt, or no credential, is PasskeyCancelled", async (_, run) => {
+    for (const name of ["NotAllowedError", "AbortError"]) {
+      stub(() => Promise.reject(new DOMException("no", name)));
+      await expect(run()).rejects.toBeInstanceOf(PasskeyCancelled);
+    }
+    stub(async () => null);
+    await expect(run()).rejects.toBeInstanceOf(PasskeyCancelled);
+  });
+
+  it.each(ceremonies)("%s lets any other failure through as it is", async (_, run) => {
+    const failure = new DOMException("wrong rp", "SecurityError");
+    stub(() => Promise.reject(failure));
+    await expect(run()).rejects.toBe(failure);
   });
 });

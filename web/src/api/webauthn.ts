@@ -172,39 +172,31 @@ export class PasskeyCancelled extends Error {
   }
 }
 
-function rethrow(error: unknown): never {
-  if (error instanceof DOMException && (error.name === "NotAllowedError" || error.name === "AbortError")) {
+/** Runs one WebAuthn ceremony; the user dismissing it (or the browser refusing it) becomes PasskeyCancelled. */
+async function ceremony(run: () => Promise<Credential | null>): Promise<Json> {
+  let credential: Credential | null;
+  try {
+    credential = await run();
+  } catch (error) {
+    if (error instanceof DOMException && (error.name === "NotAllowedError" || error.name === "AbortError")) {
+      throw new PasskeyCancelled();
+    }
+    throw error;
+  }
+  if (!credential) {
     throw new PasskeyCancelled();
   }
-  throw error;
+  return credentialToJson(credential as unknown as CredentialLike);
 }
 
 /** Runs navigator.credentials.get for the server's options and returns the assertion's JSON. */
-export async function getAssertion(options: unknown): Promise<Json> {
-  let credential: Credential | null;
-  try {
-    credential = await navigator.credentials.get({ publicKey: toRequestOptions(options) });
-  } catch (error) {
-    rethrow(error);
-  }
-  if (!credential) {
-    throw new PasskeyCancelled();
-  }
-  return credentialToJson(credential as unknown as CredentialLike);
+export function getAssertion(options: unknown): Promise<Json> {
+  return ceremony(() => navigator.credentials.get({ publicKey: toRequestOptions(options) }));
 }
 
 /** Runs navigator.credentials.create for the server's options and returns the new credential's JSON. */
-export async function createCredential(options: unknown): Promise<Json> {
-  let credential: Credential | null;
-  try {
-    credential = await navigator.credentials.create({ publicKey: toCreationOptions(options) });
-  } catch (error) {
-    rethrow(error);
-  }
-  if (!credential) {
-    throw new PasskeyCancelled();
-  }
-  return credentialToJson(credential as unknown as CredentialLike);
+export function createCredential(options: unknown): Promise<Json> {
+  return ceremony(() => navigator.credentials.create({ publicKey: toCreationOptions(options) }));
 }
 
 /** A step-up proof by passkey: options from the server, the assertion, sent as `passkey=<base64url of its JSON>`. */
