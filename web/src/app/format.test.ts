@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ago, amount, money } from "./format";
+import { ago, amount, localToIso, money } from "./format";
 
 describe("format", () => {
   it("amount drops trailing zeros and keeps up to 8 decimals", () => {
@@ -19,5 +19,11 @@ describe("format", () => {
     expect(ago("2026-01-01T09:00:00Z", now)).toBe("3 h ago");
     expect(ago("2025-12-25T12:00:00Z", now)).toBe("7 d ago");
     expect(ago(null, now)).toBe("never");
+  });
+
+  it("localToIso turns a datetime-local value into an instant, and nothing for empty or invalid input", () => {
+    expect(localToIso("2026-01-02T03:04")).toBe(new Date(2026, 0, 2, 3, 4).toISOString());
+    expect(localToIso("")).toBeUndefined();
+    expect(localToIso("garbage")).toBeUndefined();
   });
 });

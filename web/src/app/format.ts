@@ -44,6 +44,18 @@ export function dateTime(value: string | null | undefined): string {
   return Number.isNaN(d.getTime()) ? value : d.toLocaleString();
 }
 
+/**
+ * A `datetime-local` value (the user's local time, no zone) as the RFC 3339 instant the API expects; undefined when
+ * empty or invalid, so a query leaves it out.
+ */
+export function localToIso(value: string): string | undefined {
+  if (!value) {
+    return undefined;
+  }
+  const d = new Date(value);
+  return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
+}
+
 /** "3 min ago", "2 h ago", "5 d ago": how fresh data is. */
 export function ago(value: string | null | undefined, now: Date = new Date()): string {
   if (!value) {

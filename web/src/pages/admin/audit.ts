@@ -1,19 +1,11 @@
 import type { Query } from "../../api/client";
+import { localToIso } from "../../app/format";
 
 export interface AuditFilters {
   action: string;
   actor: string;
   since: string;
   until: string;
-}
-
-/** A `datetime-local` value (the user's local time, no zone) as the RFC 3339 instant the API expects. */
-export function localToIso(value: string): string | undefined {
-  if (!value) {
-    return undefined;
-  }
-  const d = new Date(value);
-  return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
 }
 
 export function auditQuery(filters: AuditFilters, afterSeq: string | undefined, limit = 50): Query {

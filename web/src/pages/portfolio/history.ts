@@ -2,6 +2,7 @@
 // map to the query string the server reads (src/Coffer.Server/Features/Trading/HistoryQuery.cs).
 
 import { buildUrl, type Query } from "../../api/client";
+import { localToIso } from "../../app/format";
 
 export type Range = "24h" | "7d" | "30d" | "90d" | "1y" | "all" | "custom";
 
@@ -57,15 +58,6 @@ export function stateName(state: string): string {
 
 export function stateHelp(state: string): string {
   return ORDER_STATES.find((s) => s.value === state)?.help ?? "";
-}
-
-/** A `datetime-local` value (local time, no zone) as an ISO 8601 instant; null when empty or invalid. */
-export function localToIso(value: string): string | null {
-  if (!value) {
-    return null;
-  }
-  const d = new Date(value);
-  return Number.isNaN(d.getTime()) ? null : d.toISOString();
 }
 
 /** The filters as the API's query: empty filters are left out; a range becomes `since` (and `until` for custom). */
