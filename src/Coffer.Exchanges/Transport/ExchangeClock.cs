@@ -7,6 +7,12 @@ namespace Coffer.Exchanges.Transport;
 /// </summary>
 internal sealed class ExchangeClock(TimeProvider time)
 {
+    /// <summary>
+    /// A round trip longer than this says nothing useful about the offset (the answer could have been made anywhere in
+    /// it), and one that ends before it began means the local clock was stepped: such samples keep the last offset.
+    /// </summary>
+    public static readonly TimeSpan LongestUsefulRoundTrip = TimeSpan.FromSeconds(10);
+
     private long _offsetTicks;
 
     public TimeSpan Offset => TimeSpan.FromTicks(Interlocked.Read(ref _offsetTicks));
@@ -21,6 +27,12 @@ internal sealed class ExchangeClock(TimeProvider time)
     /// <summary>Records a server-time answer: the request left at <paramref name="sent"/> and the answer came at <paramref name="received"/>.</summary>
     public void Observe(DateTimeOffset serverTime, DateTimeOffset sent, DateTimeOffset received)
     {
+        var roundTrip = received - sent;
+        if (roundTrip < TimeSpan.Zero || roundTrip > LongestUsefulRoundTrip)
+        {
+            return;
+        }
+
         var midpoint = sent + ((received - sent) / 2);
         Interlocked.Exchange(ref _offsetTicks, (serverTime - midpoint).Ticks);
         MeasuredAt = received;

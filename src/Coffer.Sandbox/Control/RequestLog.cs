@@ -4,11 +4,27 @@ namespace Coffer.Sandbox.Control;
 internal sealed record RequestRecord(
     DateTimeOffset Time, string Exchange, string Method, string Path, string? ApiKey, int Status, string Outcome);
 
-/// <summary>The last requests received, so a test can assert what an exchange saw (or that it saw nothing).</summary>
+/// <summary>
+/// The last requests received, so a test can assert what an exchange saw (or that it saw nothing), and how many are being
+/// answered right now (the demo moves its clock only when none is).
+/// </summary>
 internal sealed class RequestLog(int capacity = 10_000)
 {
     private readonly Lock _gate = new();
     private readonly Queue<RequestRecord> _records = new();
+    private int _inFlight;
+
+    /// <summary>Exchange requests that have arrived and not yet been answered.</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>A request arrived; <see cref="Complete"/> follows when it has been answered.</summary>
+    public void Begin() => Interlocked.Increment(ref _inFlight);
+
+    public void Complete(RequestRecord record)
+    {
+        Add(record);
+        Interlocked.Decrement(ref _inFlight);
+    }
 
     public void Add(RequestRecord record)
     {

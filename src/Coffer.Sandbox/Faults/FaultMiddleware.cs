@@ -13,6 +13,7 @@ internal sealed class FaultMiddleware(RequestDelegate next, SandboxState state, 
             return;
         }
 
+        state.Requests.Begin();
         var (kind, plan) = state.Faults.Next();
         try
         {
@@ -48,7 +49,7 @@ internal sealed class FaultMiddleware(RequestDelegate next, SandboxState state, 
         }
         finally
         {
-            state.Requests.Add(new RequestRecord(
+            state.Requests.Complete(new RequestRecord(
                 state.Clock.GetUtcNow(),
                 front.Exchange.Name(),
                 context.Request.Method,

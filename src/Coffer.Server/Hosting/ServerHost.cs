@@ -109,6 +109,10 @@ internal static partial class ServerHost
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
 
+        // The Data Protection keys (antiforgery only) are kept unencrypted on purpose, so they work while sealed: see
+        // DbXmlRepository. The key manager's warning about that at every start would only alarm.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager", LogLevel.Error);
+
         var endpoint = ListenEndpoint.Parse(settings.Listen);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

@@ -97,6 +97,23 @@ public sealed class ExchangeTransportTests
         Assert.Equal(clock.GetUtcNow() + TimeSpan.FromMilliseconds(2900), exchangeClock.Now);
     }
 
+    [Theory]
+    [InlineData(30_000)] // the answer could have been made anywhere in half a minute
+    [InlineData(-500)] // the local clock was stepped back during the call
+    public void ClockOffset_KeepsTheLastMeasurement_WhenTheRoundTripCannotBeTrusted(int roundTripMs)
+    {
+        var clock = new ManualClock();
+        var exchangeClock = new ExchangeClock(clock);
+        var sent = clock.GetUtcNow();
+        exchangeClock.Observe(sent + TimeSpan.FromSeconds(3), sent, sent + TimeSpan.FromMilliseconds(200));
+        var measuredAt = exchangeClock.MeasuredAt;
+
+        exchangeClock.Observe(sent + TimeSpan.FromHours(3), sent, sent + TimeSpan.FromMilliseconds(roundTripMs));
+
+        Assert.Equal(TimeSpan.FromMilliseconds(2900), exchangeClock.Offset);
+        Assert.Equal(measuredAt, exchangeClock.MeasuredAt);
+    }
+
     private static ValueTask<HttpRequestMessage> Get(CancellationToken cancellationToken) =>
         ValueTask.FromResult(new HttpRequestMessage(HttpMethod.Get, "http://exchange.test/api"));
 

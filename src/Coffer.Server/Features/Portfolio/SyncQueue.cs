@@ -15,6 +15,9 @@ internal sealed partial class SyncQueue(PortfolioSync sync, CofferVault vault, I
     private readonly ConcurrentDictionary<Guid, byte> _waiting = new();
     private readonly ConcurrentDictionary<Task, byte> _running = new();
 
+    /// <summary>No sync is waiting or under way (a moment's answer: a request may arrive right after).</summary>
+    public bool IsIdle => _waiting.IsEmpty && _running.IsEmpty;
+
     public void Request(ConnectionRow connection)
     {
         if (_waiting.TryAdd(connection.Id, 0))

@@ -57,6 +57,9 @@ internal static class WebAntiforgery
     /// </summary>
     internal static Ok<AntiforgeryResponse> Token(HttpContext context, IAntiforgery antiforgery)
     {
+        // Antiforgery sets its own no-cache headers, and logs a warning when it finds others (the API's no-store) already
+        // there: clear them first, then put back the one this answer needs.
+        context.Response.Headers.Remove("Cache-Control");
         var tokens = antiforgery.GetAndStoreTokens(context);
         context.Response.Headers.CacheControl = "no-store";
         context.Response.Headers.Remove("Pragma");

@@ -6,6 +6,7 @@ import { ago, amount, dateTime, money } from "../../app/format";
 import { useApi } from "../../app/useApi";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { Loading } from "../../components/Loading";
+import { TableWrap } from "../../components/TableWrap";
 import "../common/common.css";
 import { exchangeName } from "../exchanges/exchanges";
 import { balanceTotals, DUST, filterHoldings, priceSourceWords } from "./balances";
@@ -95,7 +96,7 @@ export default function BalancesPage() {
               </Link>
             </div>
           ) : (
-            <div className="table-wrap">
+            <TableWrap label="Balances">
               <table className="rt">
                 <caption className="visually-hidden">Balances per account and asset, valued in {currency}</caption>
                 <thead>
@@ -148,14 +149,14 @@ export default function BalancesPage() {
                   ) : null}
                 </tbody>
               </table>
-            </div>
+            </TableWrap>
           )}
 
           {unpriced.length > 0 ? (
             <div className="stack">
               <h2>Not priced</h2>
               <p className="muted">Coffer holds these but found no way to value them through your exchanges' tickers. They are counted as unknown, not zero.</p>
-              <div className="table-wrap">
+              <TableWrap label="Assets without a price">
                 <table className="rt">
                   <thead>
                     <tr>
@@ -178,7 +179,7 @@ export default function BalancesPage() {
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </TableWrap>
             </div>
           ) : null}
         </>

@@ -5,6 +5,7 @@ import { amount, dateTime, money } from "../../app/format";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { useStepUp } from "../../components/StepUp";
 import { SuccessNotice } from "../../components/SuccessNotice";
+import { TableWrap } from "../../components/TableWrap";
 import { exchangeName, type Connection } from "../exchanges/exchanges";
 import { ORDER_TYPE_NAMES, type OrderType } from "../trade/ticket";
 import { stateHelp, stateName } from "./history";
@@ -21,7 +22,7 @@ export function OrdersTable({ orders, connections, onChanged, caption }: { order
   return (
     <>
       <SuccessNotice message={done} boxed />
-      <div className="table-wrap">
+      <TableWrap label="Orders">
         <table className="rt">
           <caption className="visually-hidden">{caption}</caption>
           <thead>
@@ -86,7 +87,7 @@ export function OrdersTable({ orders, connections, onChanged, caption }: { order
             ))}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
       {canceling ? (
         <CancelOneDialog
           order={canceling}

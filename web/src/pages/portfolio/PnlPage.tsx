@@ -6,6 +6,7 @@ import { amount } from "../../app/format";
 import { useApi } from "../../app/useApi";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { Loading } from "../../components/Loading";
+import { TableWrap } from "../../components/TableWrap";
 import "../common/common.css";
 import { Signed } from "../common/Signed";
 import { exchangeName } from "../exchanges/exchanges";
@@ -74,7 +75,7 @@ export default function PnlPage() {
               </Link>
             </div>
           ) : (
-            <div className="table-wrap">
+            <TableWrap label="Profit and loss per asset">
               <table className="rt">
                 <caption className="visually-hidden">PnL per asset and quote currency</caption>
                 <thead>
@@ -114,7 +115,7 @@ export default function PnlPage() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableWrap>
           )}
           {data.skipped.length > 0 ? (
             <details>

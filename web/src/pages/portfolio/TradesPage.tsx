@@ -7,6 +7,7 @@ import { amount, dateTime } from "../../app/format";
 import { useApi } from "../../app/useApi";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { Loading } from "../../components/Loading";
+import { TableWrap } from "../../components/TableWrap";
 import { Pager, useCursorPages } from "../../components/Pager";
 import "../common/common.css";
 import { useConnections } from "../common/useConnections";
@@ -56,7 +57,7 @@ export default function TradesPage() {
         </div>
       ) : null}
       {trades.data && trades.data.items.length > 0 ? (
-        <div className="table-wrap">
+        <TableWrap label="Trades">
           <table className="rt">
             <caption className="visually-hidden">Trades</caption>
             <thead>
@@ -100,7 +101,7 @@ export default function TradesPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       ) : null}
       {trades.data && (trades.data.next || pages.page > 0) ? (
         <Pager page={pages.page} hasNext={Boolean(trades.data.next)} onPrevious={pages.previous} onNext={() => trades.data?.next && pages.next(trades.data.next)} />
