@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Coffer.Server.Tests.Audit;
 using Coffer.Server.Tests.Identity;
 using Coffer.Server.Tests.Support;
@@ -8,7 +9,7 @@ namespace Coffer.Server.Tests.Tokens;
 /// <summary>
 /// <c>POST /api/v1/tokens</c> with <c>"parent":"root"</c>: a token a person makes in the web app hangs under their root
 /// token, not under the 12-hour session, so it outlives sign-out and the session's expiry; only a session directly under
-/// the root (or the root) may ask, always with step-up, never wider than the root.
+/// the root (or the root) may ask, always with step-up, never wider than the root. And <c>last_used_at</c> in the list.
 /// </summary>
 public abstract class RootParentTests : IdentityTest
 {
@@ -69,6 +70,20 @@ public abstract class RootParentTests : IdentityTest
         using var response = await SendAsync(HttpMethod.Post, "/api/v1/tokens", new { scopes = ReadOnly, parent = "root" }, AdminToken, stepUp: "totp=" + Code(seed));
 
         Assert.Equal(root, (await JsonAsync(response, HttpStatusCode.Created)).GetProperty("info").GetProperty("parent").GetString());
+    }
+
+    [Fact]
+    public async Task Create_ParentRootThatCanTrade_OneProofCoversBothReasonsForStepUp()
+    {
+        var session = await SignUpAsync("tom");
+        var (seed, _) = await EnrolTotpAsync(session);
+        var root = (await Server.GetJsonAsync("/api/v1/tokens/self", session)).GetProperty("parent").GetString();
+
+        using var response = await SendAsync(HttpMethod.Post, "/api/v1/tokens", new { scopes = new[] { "orders:write", "portfolio:read" }, parent = "root" }, session, stepUp: "totp=" + Code(seed));
+
+        var info = (await JsonAsync(response, HttpStatusCode.Created)).GetProperty("info");
+        Assert.Equal(root, info.GetProperty("parent").GetString());
+        Assert.Contains("orders:write", info.GetProperty("scopes").EnumerateArray().Select(s => s.GetString()));
     }
 
     [Fact]
@@ -223,6 +238,43 @@ public abstract class RootParentTests : IdentityTest
         Assert.Equal(HttpStatusCode.Unauthorized, await StatusOfSelfAsync(bot));
         Assert.Equal(HttpStatusCode.Unauthorized, await StatusOfSelfAsync(session));
     }
+
+    [Fact]
+    public async Task List_LastUsedAt_NullBeforeUseThenTheTimeOfTheLastUse()
+    {
+        var session = await SignUpAsync("bea");
+        var (seed, _) = await EnrolTotpAsync(session);
+        using var created = await SendAsync(HttpMethod.Post, "/api/v1/tokens", new { scopes = ReadOnly, parent = "root" }, session, stepUp: "totp=" + Code(seed));
+        var (bot, accessor) = TokenAndAccessor(await JsonAsync(created, HttpStatusCode.Created));
+        using var limitedResponse = await SendAsync(HttpMethod.Post, "/api/v1/tokens", new { scopes = ReadOnly, max_uses = 5 }, session);
+        var (limited, limitedAccessor) = TokenAndAccessor(await JsonAsync(limitedResponse, HttpStatusCode.Created));
+
+        var unused = await ListedAsync(session, accessor);
+        Assert.Equal(JsonValueKind.Null, unused.GetProperty("last_used_at").ValueKind);
+        Assert.Equal(JsonValueKind.Null, (await ListedAsync(session, limitedAccessor)).GetProperty("last_used_at").ValueKind);
+
+        var firstUse = Clock.GetUtcNow();
+        Assert.Equal(HttpStatusCode.OK, await StatusOfSelfAsync(bot));
+        Assert.Equal(HttpStatusCode.OK, await StatusOfSelfAsync(limited));
+        AssertAbout(firstUse, (await ListedAsync(session, accessor)).GetProperty("last_used_at").GetDateTimeOffset());
+        AssertAbout(firstUse, (await ListedAsync(session, limitedAccessor)).GetProperty("last_used_at").GetDateTimeOffset());
+
+        // Later uses move it on (it is kept to within a minute, so a busy token is not a write per request).
+        Clock.Advance(TimeSpan.FromMinutes(5));
+        var later = Clock.GetUtcNow();
+        Assert.Equal(HttpStatusCode.OK, await StatusOfSelfAsync(bot));
+        AssertAbout(later, (await ListedAsync(session, accessor)).GetProperty("last_used_at").GetDateTimeOffset());
+    }
+
+    private static void AssertAbout(DateTimeOffset expected, DateTimeOffset actual) =>
+        Assert.True((actual - expected).Duration() < TimeSpan.FromMilliseconds(1), $"Expected {expected:O}, got {actual:O}");
+
+    private static (string Token, string Accessor) TokenAndAccessor(JsonElement created) =>
+        (created.GetProperty("token").GetString()!, created.GetProperty("accessor").GetString()!);
+
+    private async Task<JsonElement> ListedAsync(string token, string accessor) =>
+        (await Server.GetJsonAsync("/api/v1/tokens?limit=200", token)).GetProperty("items").EnumerateArray()
+            .Single(t => t.GetProperty("accessor").GetString() == accessor);
 
     private async Task<HttpResponseMessage> SendRawAsync(string body, string token, string stepUp)
     {

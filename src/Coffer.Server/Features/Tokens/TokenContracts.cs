@@ -35,6 +35,7 @@ internal sealed record TokenView(
     IReadOnlyList<string> IpAllowlist,
     int? MaxUses,
     int Uses,
+    DateTimeOffset? LastUsedAt,
     TradingLimitsDto? Trading,
     bool Revoked,
     DateTimeOffset? RevokedAt)
@@ -51,6 +52,7 @@ internal sealed record TokenView(
         [.. info.IpAllowlist.Select(n => n.ToString())],
         info.MaxUses,
         info.UseCount,
+        info.LastUsedAt,
         info.Trading is { } t ? new TradingLimitsDto(t.Exchanges, t.Symbols, t.MaxOrderNotional, t.PriceBandPercent, t.DailyVolumeCap) : null,
         info.RevokedAt is not null,
         info.RevokedAt);
