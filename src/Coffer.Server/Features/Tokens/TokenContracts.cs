@@ -7,7 +7,11 @@ internal sealed record TradingLimitsDto(
     decimal? PriceBandPercent,
     decimal? DailyVolumeCap);
 
-/// <summary>POST /api/v1/tokens. Everything but the scopes is optional and inherits the calling (parent) token's value.</summary>
+/// <summary>
+/// POST /api/v1/tokens. Everything but the scopes is optional and inherits the parent's value. <see cref="Parent"/> says
+/// which token that is: <c>"self"</c> (the default) the calling token, <c>"root"</c> the user's root token (see
+/// <see cref="TokenEndpoints.Create"/>).
+/// </summary>
 internal sealed record CreateTokenRequest(
     string? Kind,
     string? DisplayName,
@@ -15,7 +19,8 @@ internal sealed record CreateTokenRequest(
     long? TtlSeconds,
     IReadOnlyList<string>? IpAllowlist,
     int? MaxUses,
-    TradingLimitsDto? Trading);
+    TradingLimitsDto? Trading,
+    string? Parent = null);
 
 /// <summary>A token by accessor. Never its value.</summary>
 internal sealed record TokenView(
@@ -30,6 +35,7 @@ internal sealed record TokenView(
     IReadOnlyList<string> IpAllowlist,
     int? MaxUses,
     int Uses,
+    DateTimeOffset? LastUsedAt,
     TradingLimitsDto? Trading,
     bool Revoked,
     DateTimeOffset? RevokedAt)
@@ -46,6 +52,7 @@ internal sealed record TokenView(
         [.. info.IpAllowlist.Select(n => n.ToString())],
         info.MaxUses,
         info.UseCount,
+        info.LastUsedAt,
         info.Trading is { } t ? new TradingLimitsDto(t.Exchanges, t.Symbols, t.MaxOrderNotional, t.PriceBandPercent, t.DailyVolumeCap) : null,
         info.RevokedAt is not null,
         info.RevokedAt);

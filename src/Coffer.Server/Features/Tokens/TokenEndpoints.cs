@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Coffer.Server.Features.Tokens;
 
 /// <summary>
-/// <c>/api/v1/tokens</c>: create a child of the calling token, list, look up by accessor, revoke a subtree, read a
+/// <c>/api/v1/tokens</c>: create a child of the calling token or of the user's root, list, look up by accessor, revoke a subtree, read a
 /// token's access log. Token values are returned once, at creation; everything else speaks in accessors.
 /// </summary>
 internal static class TokenEndpoints
@@ -19,6 +19,8 @@ internal static class TokenEndpoints
     public const string WritePolicy = Scopes.TokensWrite;
     public const string AuthenticatedPolicy = "authenticated";
     private const int MaxPage = 200;
+    private const string ParentSelf = "self";
+    private const string ParentRoot = "root";
 
     public static IServiceCollection AddTokens(this IServiceCollection services)
     {
@@ -50,16 +52,53 @@ internal static class TokenEndpoints
         return app;
     }
 
-    internal static async Task<Results<Created<CreatedTokenResponse>, ProblemHttpResult>> Create(CreateTokenRequest request, HttpContext http, TokenStore store, TokenTree tree, INotifier notifier, Identity.StepUp stepUp, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates a token below the calling token (<c>"parent":"self"</c>, the default), or below the user's root token
+    /// (<c>"parent":"root"</c>). A token made from a 12-hour web session would die with it at sign-out or expiry; one
+    /// under the root lives as long as it was asked to. That is why <c>root</c> is for the person only — a sign-in
+    /// session directly under the root, or the root itself — and always needs step-up: an API token must never mint
+    /// siblings of itself, wider than itself, and a stolen session must not mint tokens that outlive it without the
+    /// second factor. The limits are checked against the root, as any child's against its parent.
+    /// </summary>
+    internal static async Task<Results<Created<CreatedTokenResponse>, ProblemHttpResult>> Create(CreateTokenRequest request, HttpContext http, TokenStore store, TokenTree tree, INotifier notifier, Identity.StepUp stepUp, TimeProvider time, CancellationToken cancellationToken)
     {
-        // Step-up (DESIGN §4): a token that can trade is created only with a fresh one-time code.
-        if (request.Scopes?.Contains(Scopes.OrdersWrite, StringComparer.Ordinal) == true && await stepUp.VerifyAsync(http, cancellationToken) is { } refused)
+        if (request.Parent is not (null or ParentSelf or ParentRoot))
         {
-            return refused;
+            return Problem.Result(ProblemType.InvalidArgument, $"parent must be \"{ParentSelf}\" (a child of the calling token, the default) or \"{ParentRoot}\" (a child of your account's root token).");
         }
 
-        var user = http.User;
-        var caller = await CallerAsync(user, store, cancellationToken);
+        var underRoot = request.Parent == ParentRoot;
+        var caller = await CallerAsync(http.User, store, cancellationToken);
+        var parent = caller;
+        if (underRoot)
+        {
+            if (caller.Kind is not ("session" or "trader"))
+            {
+                return NotForThisToken();
+            }
+
+            // Fail closed: without a live root on record nothing is created, whoever asks.
+            var root = await tree.FindRootAsync(caller.UserId, cancellationToken);
+            if (root is null || !root.IsActiveAt(time.GetUtcNow()))
+            {
+                return Problem.Result(ProblemType.Forbidden, "Your account's root token is missing or revoked, so nothing can be created under it. Sign in again: a new sign-in starts a fresh tree.");
+            }
+
+            // The caller is checked against the root, not trusted for its kind alone: a token of kind session minted
+            // through this API below an API token is not directly under the root, and gets no more than that API token.
+            if (caller.Accessor != root.Accessor && !(caller.Kind == "session" && caller.ParentAccessor == root.Accessor))
+            {
+                return NotForThisToken();
+            }
+
+            if ((request.Kind ?? "api") != "api")
+            {
+                return Problem.Result(ProblemType.InvalidArgument, $"A token under the root (\"parent\":\"{ParentRoot}\") is an API token: leave kind out or send \"api\".");
+            }
+
+            parent = root;
+        }
+
         var ipAllowlist = new List<System.Net.IPNetwork>();
         foreach (var text in request.IpAllowlist ?? [])
         {
@@ -82,8 +121,16 @@ internal static class TokenEndpoints
             return Problem.Result(ProblemType.InvalidArgument, "Trading limits must be positive.");
         }
 
+        // Step-up (DESIGN §4): a token that can trade is created only with a fresh one-time code, and so is any token
+        // under the root, which outlives the session that asks for it. It comes after the checks above, so a typo does
+        // not spend a code; one proof per request, as codes are single-use.
+        if ((underRoot || request.Scopes?.Contains(Scopes.OrdersWrite, StringComparer.Ordinal) == true) && await stepUp.VerifyAsync(http, cancellationToken) is { } refused)
+        {
+            return refused;
+        }
+
         var issued = await tree.CreateChildAsync(
-            caller,
+            parent,
             new TokenRequest(
                 request.Kind ?? "api",
                 request.Scopes ?? [],
@@ -96,16 +143,22 @@ internal static class TokenEndpoints
             accessor => AuditEntry.For(http, "token.create", AuditOutcome.Success, accessor)
                 .With("kind", request.Kind ?? "api")
                 .With("scopes", string.Join(' ', (request.Scopes ?? []).Order(StringComparer.Ordinal)))
-                .With("parent", caller.Accessor));
+                .With("parent", parent.Accessor)
+                .With("created_by", caller.Accessor));
+        var where = underRoot ? $" under your account's root token {parent.Accessor}, so it does not end when that session does," : string.Empty;
         await notifier.NotifyAsync(
             issued.Info.UserId,
             NotificationKind.TokenCreated,
             "A Coffer token was created",
-            $"Token {issued.Accessor} ({issued.Info.Kind}, scopes {string.Join(" ", issued.Info.Scopes.Order(StringComparer.Ordinal))}) was created by token {caller.Accessor}. If this was not you, revoke it and freeze your account.",
-            new Dictionary<string, string> { ["accessor"] = issued.Accessor, ["parent"] = caller.Accessor },
+            $"Token {issued.Accessor} ({issued.Info.Kind}, scopes {string.Join(" ", issued.Info.Scopes.Order(StringComparer.Ordinal))}) was created by token {caller.Accessor} ({caller.Kind}){where}. If this was not you, revoke it and freeze your account.",
+            new Dictionary<string, string> { ["accessor"] = issued.Accessor, ["parent"] = parent.Accessor, ["created_by"] = caller.Accessor },
             cancellationToken);
         return TypedResults.Created($"/api/v1/tokens/{issued.Accessor}", new CreatedTokenResponse(issued.Token, issued.Accessor, TokenView.From(issued.Info)));
     }
+
+    private static ProblemHttpResult NotForThisToken() => Problem.Result(
+        ProblemType.Forbidden,
+        $"Only a sign-in session or your account's root token may create a token under the root (\"parent\":\"{ParentRoot}\"). This token may create tokens only below itself: send \"parent\":\"{ParentSelf}\" or leave parent out.");
 
     internal static async Task<Results<Ok<TokenListResponse>, ProblemHttpResult>> List(
         ClaimsPrincipal user,

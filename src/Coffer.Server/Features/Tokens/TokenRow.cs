@@ -1,3 +1,4 @@
+using Coffer.Server.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -36,6 +37,12 @@ internal sealed class TokenRow
 
     /// <summary>The trading limits as JSON (see <see cref="TradingLimits"/>); null means none beyond the parent's.</summary>
     public string? TradingLimits { get; set; }
+
+    /// <summary>
+    /// When the token last authenticated a request, null if never. Behind by up to <see cref="TokenStore.LastUsedResolution"/>
+    /// plus the lifetime of the token cache: it is written only where a use reaches the database.
+    /// </summary>
+    public DateTimeOffset? LastUsedAt { get; set; }
 }
 
 internal sealed class TokenRowConfiguration : IEntityTypeConfiguration<TokenRow>
@@ -60,6 +67,9 @@ internal sealed class TokenRowConfiguration : IEntityTypeConfiguration<TokenRow>
         e.Property(x => x.MaxUses).HasColumnName("max_uses");
         e.Property(x => x.UseCount).HasColumnName("use_count");
         e.Property(x => x.TradingLimits).HasColumnName("trading_limits");
+
+        // Compared in SQL (the update that records a use never moves it back), so stored as UTC (Data/UtcTime.cs).
+        e.Property(x => x.LastUsedAt).HasColumnName("last_used_at").AsUtc();
         e.HasIndex(x => x.ParentAccessor).HasDatabaseName("ix_tokens_parent_accessor");
     }
 }

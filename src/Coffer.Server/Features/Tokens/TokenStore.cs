@@ -20,7 +20,8 @@ internal sealed record TokenInfo(
     IReadOnlyList<IPNetwork> IpAllowlist,
     int? MaxUses,
     int UseCount,
-    TradingLimits? Trading)
+    TradingLimits? Trading,
+    DateTimeOffset? LastUsedAt = null)
 {
     public bool IsActiveAt(DateTimeOffset now) => RevokedAt is null && (ExpiresAt is not { } expires || expires > now);
 
@@ -37,7 +38,8 @@ internal sealed record TokenInfo(
         Tokens.IpAllowlist.Parse(row.IpAllowlist),
         row.MaxUses,
         row.UseCount,
-        TradingLimits.FromJson(row.TradingLimits));
+        TradingLimits.FromJson(row.TradingLimits),
+        row.LastUsedAt);
 }
 
 /// <summary>
@@ -46,6 +48,13 @@ internal sealed record TokenInfo(
 /// </summary>
 internal sealed class TokenStore(IDbContextFactory<CofferDb> factory, TimeProvider time, TokenEvents events)
 {
+    /// <summary>
+    /// How stale a token's <see cref="TokenRow.LastUsedAt"/> may be. The time is recorded where a use already reaches the
+    /// database (a cache miss, or a counted use), and only once it is older than this: a busy token costs one extra write
+    /// a minute, not one per request, and the cache that keeps requests off the database stays in charge.
+    /// </summary>
+    public static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
+
     private static readonly TimeSpan CacheTtl = TimeSpan.FromSeconds(30);
     private readonly ConcurrentDictionary<string, CachedToken> _cache = new(StringComparer.Ordinal);
 
@@ -127,13 +136,24 @@ internal sealed class TokenStore(IDbContextFactory<CofferDb> factory, TimeProvid
             return null;
         }
 
-        if (info.MaxUses is not null && Tokens.IpAllowlist.Allows(info.IpAllowlist, client))
+        var allowed = Tokens.IpAllowlist.Allows(info.IpAllowlist, client);
+        if (info.MaxUses is not null && allowed)
         {
-            // Counted in the database, atomically, so two nodes cannot both spend the last use (Vault's num_uses).
+            // Counted in the database, atomically, so two nodes cannot both spend the last use (Vault's num_uses). The
+            // same statement records the time of the use: a limited token costs no write beyond the one it already did.
             var counted = await db.Tokens
                 .Where(x => x.Accessor == info.Accessor && x.RevokedAt == null && x.UseCount < x.MaxUses)
-                .ExecuteUpdateAsync(s => s.SetProperty(x => x.UseCount, x => x.UseCount + 1), cancellationToken);
-            return counted == 1 ? info with { UseCount = info.UseCount + 1 } : null;
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.UseCount, x => x.UseCount + 1).SetProperty(x => x.LastUsedAt, now), cancellationToken);
+            return counted == 1 ? info with { UseCount = info.UseCount + 1, LastUsedAt = now } : null;
+        }
+
+        if (allowed && (info.LastUsedAt is not { } last || now - last >= LastUsedResolution))
+        {
+            // Never moves the time back, should another node have recorded a later use in the meantime.
+            await db.Tokens
+                .Where(x => x.Accessor == info.Accessor && (x.LastUsedAt == null || x.LastUsedAt < now))
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.LastUsedAt, now), cancellationToken);
+            info = info with { LastUsedAt = now };
         }
 
         if (events.CacheIsSafe)

@@ -42,6 +42,25 @@ internal sealed class TokenTree(IDbContextFactory<CofferDb> factory, TokenStore 
     }
 
     /// <summary>
+    /// The user's root: the trader token recorded on the user (<c>users.root_accessor</c>, which sign-in follows and
+    /// replaces when the root is gone), provided it is that user's, of kind trader and parentless. Null when there is
+    /// none; it may be revoked or expired (the caller decides).
+    /// </summary>
+    public async Task<TokenInfo?> FindRootAsync(Guid userId, CancellationToken cancellationToken)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var accessor = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => u.RootAccessor).SingleOrDefaultAsync(cancellationToken);
+        if (accessor is null)
+        {
+            return null;
+        }
+
+        var row = await db.Tokens.AsNoTracking()
+            .SingleOrDefaultAsync(t => t.Accessor == accessor && t.UserId == userId && t.Kind == "trader" && t.ParentAccessor == null, cancellationToken);
+        return row is null ? null : TokenInfo.From(row);
+    }
+
+    /// <summary>
     /// Creates a child of <paramref name="parent"/>, refusing anything wider than the parent. With <paramref name="record"/>
     /// (given the new accessor) the creation and its audit record commit together, or neither does (DESIGN §1.3);
     /// <paramref name="alsoInTransaction"/> (given the same) writes what must commit with them, e.g. the row that holds

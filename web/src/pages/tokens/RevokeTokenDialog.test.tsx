@@ -19,6 +19,7 @@ const token: TokenInfo = {
   trading: null,
   revoked: false,
   revoked_at: null,
+  last_used_at: null,
 };
 
 let undoDialogs: () => void;

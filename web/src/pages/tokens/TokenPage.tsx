@@ -79,6 +79,8 @@ export default function TokenPage() {
               {t.max_uses ? ` of ${t.max_uses}` : ""}
             </dd>
             <dt>Last used</dt>
+            <dd>{t.last_used_at ? <time dateTime={t.last_used_at} title={dateTime(t.last_used_at)}>{ago(t.last_used_at)}</time> : "never"}</dd>
+            <dt>Last used</dt>
             <dd>{log.data && before === undefined ? (log.data.items[0] ? `${ago(log.data.items[0].occurred_at)} from ${log.data.items[0].client_ip ?? "an unknown address"}` : "never") : "—"}</dd>
           </dl>
           {!t.revoked && t.kind !== "trader" ? (

@@ -17,7 +17,7 @@ import { useResetOn } from "../common/useResetOn";
 import { EXCHANGES } from "../exchanges/exchanges";
 import { limitWords } from "../trade/limits";
 import { RevokeTokenDialog } from "./RevokeTokenDialog";
-import { buildTokenRequest, EMPTY_TOKEN_FORM, EXPIRIES, needsStepUp, SCOPES, scopeLabel, type TokenForm, type TokenFormErrors } from "./tokens";
+import { buildTokenRequest, EMPTY_TOKEN_FORM, EXPIRIES, inheritedExpiryLabel, needsStepUp, SCOPES, scopeLabel, type TokenForm, type TokenFormErrors } from "./tokens";
 import "./tokens.css";
 import { KIND_NAMES, type TokenInfo } from "./types";
 
@@ -43,6 +43,7 @@ export default function TokensPage() {
       <CreateTokenForm
         sessionExpires={me.session.expires_at}
         available={me.scopes}
+        canStepUp={me.second_factors.totp || me.second_factors.passkeys > 0}
         onCreated={(t) => {
           setCreated(t);
           tokens.reload();
@@ -85,6 +86,7 @@ export default function TokensPage() {
                   <th scope="col">Created</th>
                   <th scope="col">Expires</th>
                   <th scope="col">Uses</th>
+                  <th scope="col">Last used</th>
                   <th scope="col">
                     <span className="visually-hidden">Actions</span>
                   </th>
@@ -139,6 +141,7 @@ function TokenRow({ token: t, current, currency, onRevoked }: { token: TokenInfo
         {t.uses}
         {t.max_uses ? ` of ${t.max_uses}` : ""}
       </td>
+      <td data-label="Last used">{t.last_used_at ? <time dateTime={t.last_used_at} title={dateTime(t.last_used_at)}>{ago(t.last_used_at)}</time> : "never"}</td>
       <td data-label="Actions">
         {!t.revoked && t.kind !== "trader" ? (
           <button type="button" className="button danger small-button" onClick={() => setConfirm(true)} aria-describedby={nameId}>
@@ -161,9 +164,12 @@ function TokenRow({ token: t, current, currency, onRevoked }: { token: TokenInfo
   );
 }
 
-function CreateTokenForm({ available, sessionExpires, onCreated }: { available: string[]; sessionExpires: string; onCreated: (t: { token: string; accessor: string }) => void }) {
+function CreateTokenForm({ available, sessionExpires, canStepUp, onCreated }: { available: string[]; sessionExpires: string; canStepUp: boolean; onCreated: (t: { token: string; accessor: string }) => void }) {
   const id = useId();
-  const [form, setForm] = useState<TokenForm>({ ...EMPTY_TOKEN_FORM, scopes: EMPTY_TOKEN_FORM.scopes.filter((s) => available.includes(s)), expiry: "parent" });
+  // Under the root by default (it outlives this session); without a second factor there is no step-up, so only a token
+  // inside this session can be made until one is set up.
+  const initial = (): TokenForm => ({ ...EMPTY_TOKEN_FORM, scopes: EMPTY_TOKEN_FORM.scopes.filter((s) => available.includes(s)), underRoot: canStepUp, expiry: canStepUp ? EMPTY_TOKEN_FORM.expiry : "parent" });
+  const [form, setForm] = useState<TokenForm>(initial);
   const [errors, setErrors] = useState<TokenFormErrors>({});
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -172,6 +178,14 @@ function CreateTokenForm({ available, sessionExpires, onCreated }: { available: 
   const scopes = SCOPES.filter((s) => available.includes(s.scope));
   const trades = form.scopes.includes("orders:write");
   const sessionLeft = (new Date(sessionExpires).getTime() - Date.now()) / 1000;
+  const tooLong = (seconds: number | null) => !form.underRoot && seconds !== null && seconds > sessionLeft;
+  const stepUpAhead = needsStepUp({ scopes: form.scopes, ...(form.underRoot ? { parent: "root" as const } : {}) });
+  const setUnderRoot = (underRoot: boolean) =>
+    setForm((f) => {
+      // Inside the session an expiry beyond the session's is refused: fall back to the session's own.
+      const seconds = EXPIRIES.find((x) => x.value === f.expiry)?.seconds ?? null;
+      return { ...f, underRoot, expiry: !underRoot && seconds !== null && seconds > sessionLeft ? "parent" : f.expiry };
+    });
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -187,12 +201,14 @@ function CreateTokenForm({ available, sessionExpires, onCreated }: { available: 
     try {
       const created = await stepUp.confirm(
         (proof) => api.post<{ token: string; accessor: string }>("/api/v1/tokens", body, proof ? { stepUp: proof } : {}),
-        "A token that can place orders needs a fresh code from your authenticator app.",
-        needsStepUp(body.scopes),
+        body.parent === "root"
+          ? "A token that stays valid after you sign out needs a fresh code from your authenticator app."
+          : "A token that can place orders needs a fresh code from your authenticator app.",
+        needsStepUp(body),
       );
       if (created) {
         onCreated({ token: created.token, accessor: created.accessor });
-        setForm({ ...EMPTY_TOKEN_FORM, scopes: EMPTY_TOKEN_FORM.scopes.filter((s) => available.includes(s)), expiry: "parent" });
+        setForm(initial());
       }
     } catch (e) {
       setError(e);
@@ -239,6 +255,25 @@ function CreateTokenForm({ available, sessionExpires, onCreated }: { available: 
       </fieldset>
 
       <fieldset>
+        <legend>Lifetime</legend>
+        <label className="check">
+          <input type="checkbox" checked={form.underRoot} disabled={!canStepUp} onChange={(e) => setUnderRoot(e.target.checked)} aria-describedby={`${id}-root-help`} />
+          <span>Keep it working after I sign out</span>
+        </label>
+        <small id={`${id}-root-help`} className="muted">
+          {form.underRoot ? (
+            "It stays valid after you sign out, until it expires or you revoke it. Creating it asks for your second factor."
+          ) : canStepUp ? (
+            <>It ends with this browser session: when you sign out, or at {dateTime(sessionExpires)}.</>
+          ) : (
+            <>
+              It ends with this browser session: when you sign out, or at {dateTime(sessionExpires)}. To make tokens that outlive it, <Link to="/security">set up a second factor</Link>.
+            </>
+          )}
+        </small>
+      </fieldset>
+
+      <fieldset>
         <legend>Limits</legend>
         <div className="tk-limits">
           <label className="field" htmlFor={`${id}-ipRanges`}>
@@ -251,13 +286,15 @@ function CreateTokenForm({ available, sessionExpires, onCreated }: { available: 
             <span>Expires after</span>
             <select id={`${id}-expiry`} value={form.expiry} onChange={(e) => set("expiry", e.target.value)} aria-describedby={`${id}-expiry-help`}>
               {EXPIRIES.map((x) => (
-                <option key={x.value} value={x.value} disabled={x.seconds !== null && x.seconds > sessionLeft}>
-                  {x.label}
-                  {x.seconds !== null && x.seconds > sessionLeft ? " (longer than this session)" : ""}
+                <option key={x.value} value={x.value} disabled={tooLong(x.seconds)}>
+                  {x.value === "parent" ? inheritedExpiryLabel(form.underRoot) : x.label}
+                  {tooLong(x.seconds) ? " (longer than this session)" : ""}
                 </option>
               ))}
             </select>
-            <small id={`${id}-expiry-help`}>A token made here lives inside this browser session: it cannot outlive it ({dateTime(sessionExpires)}).</small>
+            <small id={`${id}-expiry-help`}>
+              {form.underRoot ? "Revoking it, or freezing your account, ends it sooner." : `Inside this browser session it cannot outlive it (${dateTime(sessionExpires)}).`}
+            </small>
           </label>
           <label className="field" htmlFor={`${id}-maxUses`}>
             <span>Maximum uses</span>
@@ -311,7 +348,7 @@ function CreateTokenForm({ available, sessionExpires, onCreated }: { available: 
         <button type="submit" className="button primary" disabled={busy}>
           {busy ? "Creating…" : "Create token"}
         </button>
-        {trades ? <span className="small muted">You will be asked for a code from your authenticator app.</span> : null}
+        {stepUpAhead ? <span className="small muted">You will be asked for a code from your authenticator app.</span> : null}
       </div>
       {stepUp.element}
     </form>

@@ -14,7 +14,18 @@ describe("buildTokenRequest", () => {
   it("sends only what was set", () => {
     const { body, errors } = buildTokenRequest(EMPTY_TOKEN_FORM);
     expect(errors).toEqual({});
-    expect(body).toEqual({ kind: "api", scopes: ["portfolio:read"], ttl_seconds: 30 * 86400 });
+    expect(body).toEqual({ kind: "api", parent: "root", scopes: ["portfolio:read"], ttl_seconds: 30 * 86400 });
+  });
+
+  it("puts the token under the account's root by default, so it outlives the session, and asks for step-up", () => {
+    const { body } = buildTokenRequest(EMPTY_TOKEN_FORM);
+    expect(JSON.parse(JSON.stringify(body))).toEqual({ kind: "api", parent: "root", scopes: ["portfolio:read"], ttl_seconds: 30 * 86400 });
+    expect(needsStepUp(body!)).toBe(true);
+
+    // Inside the session: no parent sent (the server's default, "self"), and no step-up for a read-only token.
+    const { body: inside } = buildTokenRequest({ ...EMPTY_TOKEN_FORM, underRoot: false, expiry: "parent" });
+    expect(inside).toEqual({ kind: "api", scopes: ["portfolio:read"] });
+    expect(needsStepUp(inside!)).toBe(false);
   });
 
   it("builds trading limits and the allowlist", () => {
@@ -33,6 +44,7 @@ describe("buildTokenRequest", () => {
     });
     expect(body).toEqual({
       kind: "api",
+      parent: "root",
       display_name: "bot",
       scopes: ["orders:read", "orders:write"],
       ip_allowlist: ["203.0.113.0/24", "2001:db8::/32", "198.51.100.7"],
@@ -49,8 +61,9 @@ describe("buildTokenRequest", () => {
   });
 
   it("knows when step-up is needed", () => {
-    expect(needsStepUp(["orders:write"])).toBe(true);
-    expect(needsStepUp(["orders:read"])).toBe(false);
+    expect(needsStepUp({ scopes: ["orders:write"] })).toBe(true);
+    expect(needsStepUp({ scopes: ["orders:read"] })).toBe(false);
+    expect(needsStepUp({ scopes: ["orders:read"], parent: "root" })).toBe(true);
     expect(splitList(" a, b\n\nc ")).toEqual(["a", "b", "c"]);
   });
 });

@@ -1,5 +1,9 @@
 // Token creation rules, as a pure module: scopes in plain words, IP ranges (CIDR) validated the way the server parses
 // them (src/Coffer.Server/Features/Tokens: IpAllowlist.TryParse), and the form turned into `POST /api/v1/tokens`.
+//
+// A token made here hangs under the account's root token (`"parent":"root"`) unless the person asks otherwise: a
+// child of this browser session would die with it when it expires (12 h) or at sign-out, which is not what someone
+// making a token for a bot expects. The server asks for step-up for every such token, as it outlives the session.
 
 export const SCOPES: { scope: string; label: string; help: string; admin?: boolean }[] = [
   { scope: "portfolio:read", label: "Read the portfolio", help: "Balances, values, history, PnL, markets and prices." },
@@ -28,6 +32,11 @@ export const EXPIRIES: { value: string; label: string; seconds: number | null }[
   { value: "1y", label: "1 year", seconds: 365 * 86_400 },
   { value: "parent", label: "As long as this session allows", seconds: null },
 ];
+
+/** What the "parent" expiry (no ttl_seconds: the parent's own expiry) means for the person. */
+export function inheritedExpiryLabel(underRoot: boolean): string {
+  return underRoot ? "Never (until you revoke it)" : "As long as this session allows";
+}
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
@@ -96,6 +105,8 @@ export interface TokenForm {
   dailyVolumeCap: string;
   expiry: string;
   maxUses: string;
+  /** Under the account's root (outlives this session, needs step-up) rather than under this session. */
+  underRoot: boolean;
 }
 
 export const EMPTY_TOKEN_FORM: TokenForm = {
@@ -109,10 +120,13 @@ export const EMPTY_TOKEN_FORM: TokenForm = {
   dailyVolumeCap: "",
   expiry: "30d",
   maxUses: "",
+  underRoot: true,
 };
 
 export interface CreateTokenBody {
   kind: "api";
+  /** "root": a child of the account's root token; absent: a child of the calling session. */
+  parent?: "root";
   display_name?: string;
   scopes: string[];
   ttl_seconds?: number;
@@ -188,6 +202,7 @@ export function buildTokenRequest(form: TokenForm): { body: CreateTokenBody | nu
   };
   const body: CreateTokenBody = {
     kind: "api",
+    ...(form.underRoot ? { parent: "root" as const } : {}),
     scopes: [...form.scopes].sort(),
     ...(form.displayName.trim() ? { display_name: form.displayName.trim() } : {}),
     ...(expiry?.seconds ? { ttl_seconds: expiry.seconds } : {}),
@@ -198,5 +213,5 @@ export function buildTokenRequest(form: TokenForm): { body: CreateTokenBody | nu
   return { body, errors };
 }
 
-/** Whether creating this token will ask for the second factor (a token that can trade: README, step-up). */
-export const needsStepUp = (scopes: readonly string[]): boolean => scopes.includes("orders:write");
+/** Whether creating this token will ask for the second factor: one that can trade, or one under the root (README, step-up). */
+export const needsStepUp = (body: Pick<CreateTokenBody, "scopes" | "parent">): boolean => body.parent === "root" || body.scopes.includes("orders:write");

@@ -13,6 +13,8 @@ export interface TokenInfo {
   ip_allowlist: string[];
   max_uses: number | null;
   uses: number;
+  /** When it last authenticated a request (up to about 90 s behind); null if never. */
+  last_used_at: string | null;
   trading: TradingLimits | null;
   revoked: boolean;
   revoked_at: string | null;
