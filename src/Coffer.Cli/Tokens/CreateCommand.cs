@@ -10,9 +10,6 @@ namespace Coffer.Cli.Tokens;
 /// <summary><c>coffer token create</c>: a child of the calling token, never wider than it; its value is printed once.</summary>
 internal static class CreateCommand
 {
-    // The kinds a child may have (the trader kind is only ever a user's root); the server has the final word.
-    private static readonly string[] Kinds = ["api", "session", "credential", "oauth", "wrap"];
-
     public static Command Create(CliContext context)
     {
         var scopes = TokenArguments.Repeatable("--scope", "A scope the new token gets, e.g. portfolio:read (repeat for more; each must be held by COFFER_TOKEN).", "SCOPE");
@@ -20,13 +17,6 @@ internal static class CreateCommand
         var ips = TokenArguments.Repeatable("--ip", "An IP address or CIDR range the token may be used from, e.g. 203.0.113.0/24 (repeat for more; default: the parent's).", "CIDR");
         var ttl = TokenArguments.Duration("--ttl", $"How long the token lives, e.g. {DurationParser.Examples} (default: as long as the parent; never longer).");
         var maxUses = TokenArguments.PositiveInteger("--max-uses", "How many requests the token may make in all (default: the parent's limit, if any).");
-        var kind = new Option<string>("--kind")
-        {
-            Description = "The kind of token (default: api).",
-            HelpName = string.Join('|', Kinds),
-            DefaultValueFactory = _ => "api",
-        };
-        kind.AcceptOnlyFromAmong(Kinds);
         var name = new Option<string?>("--name") { Description = "A name to recognize the token by in `coffer token list`.", HelpName = "NAME" };
         var maxNotional = TokenArguments.PositiveDecimal("--max-notional", "Trading: the largest order value the token may place, in your portfolio currency (USD unless set).");
         var exchanges = TokenArguments.Repeatable("--exchange", "Trading: an exchange the token may trade on (repeat for more).", "EXCHANGE");
@@ -38,7 +28,7 @@ internal static class CreateCommand
             "create",
             "Create a child of the calling token (COFFER_TOKEN), never wider than it; prints the new token once.")
         {
-            scopes, ips, ttl, maxUses, kind, name, maxNotional, exchanges, symbols, priceBand, dailyCap,
+            scopes, ips, ttl, maxUses, name, maxNotional, exchanges, symbols, priceBand, dailyCap,
         };
         command.Validators.Add(result =>
         {
@@ -72,7 +62,6 @@ internal static class CreateCommand
         {
             var body = new JsonObject
             {
-                ["kind"] = parseResult.GetValue(kind),
                 ["scopes"] = Array(parseResult.GetValue(scopes)),
             };
             if (parseResult.GetValue(name) is { } displayName)

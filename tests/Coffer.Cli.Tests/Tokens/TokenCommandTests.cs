@@ -73,6 +73,7 @@ public sealed class TokenCommandTests
         Assert.Contains("--scope <SCOPE>", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("--ttl <DURATION>", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("1h30m", result.Stdout, StringComparison.Ordinal);
-        Assert.Contains("--kind <api|session|credential|oauth|wrap>", result.Stdout, StringComparison.Ordinal);
+        // The API makes API tokens only (sessions come from signing in, credentials from connecting an exchange).
+        Assert.DoesNotContain("--kind", result.Stdout, StringComparison.Ordinal);
     }
 }

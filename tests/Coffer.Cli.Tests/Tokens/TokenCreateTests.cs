@@ -20,7 +20,6 @@ public sealed class TokenCreateTests
             "--ip", "203.0.113.0/24", "--ip", "2001:db8::1",
             "--ttl", "1h30m",
             "--max-uses", "25",
-            "--kind", "credential",
             "--name", "ci bot",
             "--max-notional", "1500.50",
             "--exchange", "binance", "--exchange", "kraken",
@@ -34,7 +33,6 @@ public sealed class TokenCreateTests
         Assert.Equal("Bearer " + FakeTokenServer.CallerToken, request.Authorization);
         var expected = JsonNode.Parse("""
             {
-              "kind": "credential",
               "scopes": ["orders:write", "portfolio:read"],
               "display_name": "ci bot",
               "ttl_seconds": 5400,
@@ -53,7 +51,7 @@ public sealed class TokenCreateTests
     }
 
     [Fact]
-    public async Task Create_OnlyScopes_SendsKindAndScopesAndNothingThatWouldOverrideTheParent()
+    public async Task Create_OnlyScopes_SendsScopesAndNothingThatWouldOverrideTheParent()
     {
         await using var server = await CreatedServerAsync();
 
@@ -61,7 +59,7 @@ public sealed class TokenCreateTests
 
         Assert.Equal(0, result.ExitCode);
         Assert.True(
-            JsonNode.DeepEquals(JsonNode.Parse("""{"kind":"api","scopes":["tokens:read"]}"""), JsonNode.Parse(server.SingleRequest().Body)),
+            JsonNode.DeepEquals(JsonNode.Parse("""{"scopes":["tokens:read"]}"""), JsonNode.Parse(server.SingleRequest().Body)),
             server.SingleRequest().Body);
     }
 
@@ -119,7 +117,6 @@ public sealed class TokenCreateTests
     [InlineData("two scopes in one", new[] { "--scope", "tokens:read tokens:write" }, "--scope takes one scope per use")]
     [InlineData("junk ip", new[] { "--scope", "tokens:read", "--ip", "203.0.113.0/33" }, "--ip must be an IP address or a CIDR range")]
     [InlineData("host name as ip", new[] { "--scope", "tokens:read", "--ip", "example.com" }, "--ip must be an IP address or a CIDR range")]
-    [InlineData("trader kind", new[] { "--scope", "tokens:read", "--kind", "trader" }, "trader")]
     [InlineData("zero uses", new[] { "--scope", "tokens:read", "--max-uses", "0" }, "--max-uses must be a whole number of at least 1, not '0'.")]
     [InlineData("negative uses", new[] { "--scope", "tokens:read", "--max-uses", "-3" }, "--max-uses must be a whole number of at least 1")]
     [InlineData("text uses", new[] { "--scope", "tokens:read", "--max-uses", "many" }, "--max-uses must be a whole number of at least 1, not 'many'.")]

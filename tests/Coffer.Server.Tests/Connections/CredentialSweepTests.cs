@@ -46,9 +46,8 @@ public abstract class CredentialSweepTests : ConnectionTest
         });
 
         // What must survive: the connection's key, the TOTP seed (another feature's secret) and a credential-kind token
-        // made through the tokens API, which no connection references but which the journal never held.
-        using var made = await SendAsync(HttpMethod.Post, "/api/v1/tokens", new { kind = "credential", scopes = CredentialScopes }, session);
-        var userCredential = (await JsonAsync(made, HttpStatusCode.Created)).GetProperty("accessor").GetString()!;
+        // that no connection references but which the journal never held.
+        var userCredential = (await tree.CreateChildAsync(TokenInfo.From(root), new TokenRequest("credential", CredentialScopes), default)).Accessor;
         var secretsBefore = await SecretCountAsync();
 
         // Within the grace period a connect may still be running: nothing is touched.

@@ -128,13 +128,15 @@ public abstract class RootParentTests : IdentityTest
         using var made = await SendAsync(HttpMethod.Post, "/api/v1/tokens", new { scopes = Delegating }, session);
         var api = (await JsonAsync(made, HttpStatusCode.Created)).GetProperty("token").GetString()!;
 
-        // A "session" the API token mints below itself is still not directly under the root.
-        using var minted = await SendAsync(HttpMethod.Post, "/api/v1/tokens", new { scopes = Delegating, kind = "session" }, api);
-        var fakeSession = (await JsonAsync(minted, HttpStatusCode.Created)).GetProperty("token").GetString()!;
+        // The API token cannot mint itself a "session" either (that kind comes only from signing in).
         var before = await CountTokensAsync();
-        var code = Code(seed);
+        using (var minted = await SendAsync(HttpMethod.Post, "/api/v1/tokens", new { scopes = Delegating, kind = "session" }, api))
+        {
+            await ProblemAssert.AssertAsync(minted, HttpStatusCode.BadRequest, "invalid-argument");
+        }
 
-        foreach (var caller in new[] { api, fakeSession })
+        var code = Code(seed);
+        foreach (var caller in new[] { api })
         {
             using var response = await SendAsync(HttpMethod.Post, "/api/v1/tokens", new { scopes = ReadOnly, parent = "root" }, caller, stepUp: "totp=" + code);
             var problem = await ProblemAssert.AssertAsync(response, HttpStatusCode.Forbidden, "forbidden");

@@ -62,6 +62,14 @@ internal static class TokenEndpoints
     /// </summary>
     internal static async Task<Results<Created<CreatedTokenResponse>, ProblemHttpResult>> Create(CreateTokenRequest request, HttpContext http, TokenStore store, TokenTree tree, INotifier notifier, Identity.StepUp stepUp, TimeProvider time, CancellationToken cancellationToken)
     {
+        // The API mints API tokens only. Sessions come from signing in and credentials from connecting an exchange: a
+        // "session" minted by an API token would pass every check that trusts the kind (the security centre, revoking
+        // any of the user's tokens), so a leaked API token could make itself a person.
+        if (request.Kind is not (null or "api"))
+        {
+            return Problem.Result(ProblemType.InvalidArgument, "Only API tokens are created here (kind \"api\"): sign-in sessions come from signing in, exchange credentials from connecting an exchange.");
+        }
+
         if (request.Parent is not (null or ParentSelf or ParentRoot))
         {
             return Problem.Result(ProblemType.InvalidArgument, $"parent must be \"{ParentSelf}\" (a child of the calling token, the default) or \"{ParentRoot}\" (a child of your account's root token).");
