@@ -34,6 +34,7 @@ internal static class CofferCli
             AuditCommand.Create(context),
             LoginCommand.Create(context),
             Sandbox.SandboxCommand.Create(context),
+            Demo.DemoCommand.Create(context),
         };
         return root;
     }
