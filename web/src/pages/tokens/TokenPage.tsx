@@ -9,6 +9,7 @@ import { ErrorNotice } from "../../components/ErrorNotice";
 import { Loading } from "../../components/Loading";
 import { Pager, useCursorPages } from "../../components/Pager";
 import { SuccessNotice } from "../../components/SuccessNotice";
+import { TableWrap } from "../../components/TableWrap";
 import "../common/common.css";
 import { useResetOn } from "../common/useResetOn";
 import { limitWords } from "../trade/limits";
@@ -100,7 +101,7 @@ export default function TokenPage() {
         {log.loading && !log.data ? <Loading label="Loading the access log…" /> : null}
         {log.data && log.data.items.length === 0 ? <p className="card empty">This token has not been used yet.</p> : null}
         {log.data && log.data.items.length > 0 ? (
-          <div className="table-wrap">
+          <TableWrap label="Access log">
             <table className="rt">
               <caption className="visually-hidden">Access log</caption>
               <thead>
@@ -131,7 +132,7 @@ export default function TokenPage() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
         ) : null}
         {log.data && (log.data.next !== null || pages.page > 0) ? (
           <Pager page={pages.page} hasNext={log.data.next !== null} onPrevious={pages.previous} onNext={() => log.data?.next != null && pages.next(log.data.next)} previousLabel="Newer" nextLabel="Older" />

@@ -12,6 +12,7 @@ import { Loading } from "../../components/Loading";
 import { Pager, useCursorPages } from "../../components/Pager";
 import { useStepUp } from "../../components/StepUp";
 import { SuccessNotice } from "../../components/SuccessNotice";
+import { TableWrap } from "../../components/TableWrap";
 import "../common/common.css";
 import { useResetOn } from "../common/useResetOn";
 import { EXCHANGES } from "../exchanges/exchanges";
@@ -74,7 +75,7 @@ export default function TokensPage() {
           </div>
         ) : null}
         {items.length > 0 ? (
-          <div className="table-wrap">
+          <TableWrap label="Your tokens">
             <table className="rt">
               <caption className="visually-hidden">Your tokens</caption>
               <thead>
@@ -98,7 +99,7 @@ export default function TokensPage() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableWrap>
         ) : null}
         {tokens.data && (tokens.data.next || pages.page > 0) ? <Pager page={pages.page} hasNext={Boolean(tokens.data.next)} onPrevious={pages.previous} onNext={() => tokens.data?.next && pages.next(tokens.data.next)} /> : null}
       </div>
@@ -226,132 +227,135 @@ function CreateTokenForm({ available, sessionExpires, canStepUp, onCreated }: { 
   const described = (key: keyof TokenForm, help?: string) => [errors[key] ? `${id}-${key}-error` : "", help ?? ""].filter(Boolean).join(" ") || undefined;
 
   return (
-    <form className="card stack" onSubmit={submit} noValidate aria-labelledby={`${id}-title`}>
-      <h2 id={`${id}-title`}>Create a token</h2>
-      <label className="field" htmlFor={`${id}-displayName`}>
-        <span>Name</span>
-        <input id={`${id}-displayName`} maxLength={100} autoComplete="off" placeholder="e.g. tax export, grid bot" value={form.displayName} onChange={(e) => set("displayName", e.target.value)} aria-invalid={Boolean(errors.displayName)} aria-describedby={described("displayName")} />
-        {err("displayName")}
-      </label>
-
-      <fieldset aria-describedby={described("scopes")}>
-        <legend>What it may do</legend>
-        <div className="tk-scopes" id={`${id}-scopes`} tabIndex={-1}>
-          {scopes.map((s) => (
-            <label key={s.scope} className="tk-scope">
-              <input
-                type="checkbox"
-                checked={form.scopes.includes(s.scope)}
-                onChange={(e) => set("scopes", e.target.checked ? [...form.scopes, s.scope] : form.scopes.filter((x) => x !== s.scope))}
-              />
-              <span>
-                {s.label} <span className="mono small muted">{s.scope}</span>
-              </span>
-              <small>{s.help}</small>
-            </label>
-          ))}
-        </div>
-        {err("scopes")}
-      </fieldset>
-
-      <fieldset>
-        <legend>Lifetime</legend>
-        <label className="check">
-          <input type="checkbox" checked={form.underRoot} disabled={!canStepUp} onChange={(e) => setUnderRoot(e.target.checked)} aria-describedby={`${id}-root-help`} />
-          <span>Keep it working after I sign out</span>
+    <>
+      <form className="card stack" onSubmit={submit} noValidate aria-labelledby={`${id}-title`}>
+        <h2 id={`${id}-title`}>Create a token</h2>
+        <label className="field" htmlFor={`${id}-displayName`}>
+          <span>Name</span>
+          <input id={`${id}-displayName`} maxLength={100} autoComplete="off" placeholder="e.g. tax export, grid bot" value={form.displayName} onChange={(e) => set("displayName", e.target.value)} aria-invalid={Boolean(errors.displayName)} aria-describedby={described("displayName")} />
+          {err("displayName")}
         </label>
-        <small id={`${id}-root-help`} className="muted">
-          {form.underRoot ? (
-            "It stays valid after you sign out, until it expires or you revoke it. Creating it asks for your second factor."
-          ) : canStepUp ? (
-            <>It ends with this browser session: when you sign out, or at {dateTime(sessionExpires)}.</>
-          ) : (
-            <>
-              It ends with this browser session: when you sign out, or at {dateTime(sessionExpires)}. To make tokens that outlive it, <Link to="/security">set up a second factor</Link>.
-            </>
-          )}
-        </small>
-      </fieldset>
 
-      <fieldset>
-        <legend>Limits</legend>
-        <div className="tk-limits">
-          <label className="field" htmlFor={`${id}-ipRanges`}>
-            <span>IP ranges</span>
-            <textarea id={`${id}-ipRanges`} rows={2} autoComplete="off" spellCheck={false} placeholder="203.0.113.0/24" value={form.ipRanges} onChange={(e) => set("ipRanges", e.target.value)} aria-invalid={Boolean(errors.ipRanges)} aria-describedby={described("ipRanges", `${id}-ip-help`)} />
-            <small id={`${id}-ip-help`}>Addresses or CIDR ranges it may be used from, separated by commas. Empty: any address.</small>
-            {err("ipRanges")}
-          </label>
-          <label className="field" htmlFor={`${id}-expiry`}>
-            <span>Expires after</span>
-            <select id={`${id}-expiry`} value={form.expiry} onChange={(e) => set("expiry", e.target.value)} aria-describedby={`${id}-expiry-help`}>
-              {EXPIRIES.map((x) => (
-                <option key={x.value} value={x.value} disabled={tooLong(x.seconds)}>
-                  {x.value === "parent" ? inheritedExpiryLabel(form.underRoot) : x.label}
-                  {tooLong(x.seconds) ? " (longer than this session)" : ""}
-                </option>
-              ))}
-            </select>
-            <small id={`${id}-expiry-help`}>
-              {form.underRoot ? "Revoking it, or freezing your account, ends it sooner." : `Inside this browser session it cannot outlive it (${dateTime(sessionExpires)}).`}
-            </small>
-          </label>
-          <label className="field" htmlFor={`${id}-maxUses`}>
-            <span>Maximum uses</span>
-            <input id={`${id}-maxUses`} inputMode="numeric" autoComplete="off" value={form.maxUses} onChange={(e) => set("maxUses", e.target.value)} aria-invalid={Boolean(errors.maxUses)} aria-describedby={described("maxUses")} />
-            {err("maxUses")}
-          </label>
-        </div>
-      </fieldset>
+        <fieldset aria-describedby={described("scopes")}>
+          <legend>What it may do</legend>
+          <div className="tk-scopes" id={`${id}-scopes`} tabIndex={-1}>
+            {scopes.map((s) => (
+              <label key={s.scope} className="tk-scope">
+                <input
+                  type="checkbox"
+                  checked={form.scopes.includes(s.scope)}
+                  onChange={(e) => set("scopes", e.target.checked ? [...form.scopes, s.scope] : form.scopes.filter((x) => x !== s.scope))}
+                />
+                <span>
+                  {s.label} <span className="mono small muted">{s.scope}</span>
+                </span>
+                <small>{s.help}</small>
+              </label>
+            ))}
+          </div>
+          {err("scopes")}
+        </fieldset>
 
-      {trades ? (
         <fieldset>
-          <legend>Trading limits</legend>
-          <p className="small muted">Orders outside these are refused before they reach an exchange. Values are in your currency.</p>
+          <legend>Lifetime</legend>
+          <label className="check">
+            <input type="checkbox" checked={form.underRoot} disabled={!canStepUp} onChange={(e) => setUnderRoot(e.target.checked)} aria-describedby={`${id}-root-help`} />
+            <span>Keep it working after I sign out</span>
+          </label>
+          <small id={`${id}-root-help`} className="muted">
+            {form.underRoot ? (
+              "It stays valid after you sign out, until it expires or you revoke it. Creating it asks for your second factor."
+            ) : canStepUp ? (
+              <>It ends with this browser session: when you sign out, or at {dateTime(sessionExpires)}.</>
+            ) : (
+              <>
+                It ends with this browser session: when you sign out, or at {dateTime(sessionExpires)}. To make tokens that outlive it, <Link to="/security">set up a second factor</Link>.
+              </>
+            )}
+          </small>
+        </fieldset>
+
+        <fieldset>
+          <legend>Limits</legend>
           <div className="tk-limits">
-            <fieldset className="tk-exchanges">
-              <legend>Exchanges (none ticked: any)</legend>
-              {EXCHANGES.filter((x) => x.available).map((x) => (
-                <label key={x.id} className="check">
-                  <input type="checkbox" checked={form.exchanges.includes(x.id)} onChange={(e) => set("exchanges", e.target.checked ? [...form.exchanges, x.id] : form.exchanges.filter((y) => y !== x.id))} />
-                  <span>{x.name}</span>
-                </label>
-              ))}
-            </fieldset>
-            <label className="field" htmlFor={`${id}-symbols`}>
-              <span>Markets</span>
-              <input id={`${id}-symbols`} autoComplete="off" autoCapitalize="characters" placeholder="BTC/USDT, ETH/USDT" value={form.symbols} onChange={(e) => set("symbols", e.target.value)} aria-invalid={Boolean(errors.symbols)} aria-describedby={described("symbols")} />
-              {err("symbols")}
+            <label className="field" htmlFor={`${id}-ipRanges`}>
+              <span>IP ranges</span>
+              <textarea id={`${id}-ipRanges`} rows={2} autoComplete="off" spellCheck={false} placeholder="203.0.113.0/24" value={form.ipRanges} onChange={(e) => set("ipRanges", e.target.value)} aria-invalid={Boolean(errors.ipRanges)} aria-describedby={described("ipRanges", `${id}-ip-help`)} />
+              <small id={`${id}-ip-help`}>Addresses or CIDR ranges it may be used from, separated by commas. Empty: any address.</small>
+              {err("ipRanges")}
             </label>
-            <label className="field" htmlFor={`${id}-maxOrderNotional`}>
-              <span>Maximum order value</span>
-              <input id={`${id}-maxOrderNotional`} inputMode="decimal" autoComplete="off" value={form.maxOrderNotional} onChange={(e) => set("maxOrderNotional", e.target.value)} aria-invalid={Boolean(errors.maxOrderNotional)} aria-describedby={described("maxOrderNotional")} />
-              {err("maxOrderNotional")}
+            <label className="field" htmlFor={`${id}-expiry`}>
+              <span>Expires after</span>
+              <select id={`${id}-expiry`} value={form.expiry} onChange={(e) => set("expiry", e.target.value)} aria-describedby={`${id}-expiry-help`}>
+                {EXPIRIES.map((x) => (
+                  <option key={x.value} value={x.value} disabled={tooLong(x.seconds)}>
+                    {x.value === "parent" ? inheritedExpiryLabel(form.underRoot) : x.label}
+                    {tooLong(x.seconds) ? " (longer than this session)" : ""}
+                  </option>
+                ))}
+              </select>
+              <small id={`${id}-expiry-help`}>
+                {form.underRoot ? "Revoking it, or freezing your account, ends it sooner." : `Inside this browser session it cannot outlive it (${dateTime(sessionExpires)}).`}
+              </small>
             </label>
-            <label className="field" htmlFor={`${id}-priceBandPercent`}>
-              <span>Price band (%)</span>
-              <input id={`${id}-priceBandPercent`} inputMode="decimal" autoComplete="off" value={form.priceBandPercent} onChange={(e) => set("priceBandPercent", e.target.value)} aria-invalid={Boolean(errors.priceBandPercent)} aria-describedby={described("priceBandPercent", `${id}-band-help`)} />
-              <small id={`${id}-band-help`}>How far from the market price a limit or trigger may be.</small>
-              {err("priceBandPercent")}
-            </label>
-            <label className="field" htmlFor={`${id}-dailyVolumeCap`}>
-              <span>Daily volume cap</span>
-              <input id={`${id}-dailyVolumeCap`} inputMode="decimal" autoComplete="off" value={form.dailyVolumeCap} onChange={(e) => set("dailyVolumeCap", e.target.value)} aria-invalid={Boolean(errors.dailyVolumeCap)} aria-describedby={described("dailyVolumeCap")} />
-              {err("dailyVolumeCap")}
+            <label className="field" htmlFor={`${id}-maxUses`}>
+              <span>Maximum uses</span>
+              <input id={`${id}-maxUses`} inputMode="numeric" autoComplete="off" value={form.maxUses} onChange={(e) => set("maxUses", e.target.value)} aria-invalid={Boolean(errors.maxUses)} aria-describedby={described("maxUses")} />
+              {err("maxUses")}
             </label>
           </div>
         </fieldset>
-      ) : null}
 
-      <ErrorNotice error={error} />
-      <div className="row">
-        <button type="submit" className="button primary" disabled={busy}>
-          {busy ? "Creating…" : "Create token"}
-        </button>
-        {stepUpAhead ? <span className="small muted">You will be asked for a code from your authenticator app.</span> : null}
-      </div>
+        {trades ? (
+          <fieldset>
+            <legend>Trading limits</legend>
+            <p className="small muted">Orders outside these are refused before they reach an exchange. Values are in your currency.</p>
+            <div className="tk-limits">
+              <fieldset className="tk-exchanges">
+                <legend>Exchanges (none ticked: any)</legend>
+                {EXCHANGES.filter((x) => x.available).map((x) => (
+                  <label key={x.id} className="check">
+                    <input type="checkbox" checked={form.exchanges.includes(x.id)} onChange={(e) => set("exchanges", e.target.checked ? [...form.exchanges, x.id] : form.exchanges.filter((y) => y !== x.id))} />
+                    <span>{x.name}</span>
+                  </label>
+                ))}
+              </fieldset>
+              <label className="field" htmlFor={`${id}-symbols`}>
+                <span>Markets</span>
+                <input id={`${id}-symbols`} autoComplete="off" autoCapitalize="characters" placeholder="BTC/USDT, ETH/USDT" value={form.symbols} onChange={(e) => set("symbols", e.target.value)} aria-invalid={Boolean(errors.symbols)} aria-describedby={described("symbols")} />
+                {err("symbols")}
+              </label>
+              <label className="field" htmlFor={`${id}-maxOrderNotional`}>
+                <span>Maximum order value</span>
+                <input id={`${id}-maxOrderNotional`} inputMode="decimal" autoComplete="off" value={form.maxOrderNotional} onChange={(e) => set("maxOrderNotional", e.target.value)} aria-invalid={Boolean(errors.maxOrderNotional)} aria-describedby={described("maxOrderNotional")} />
+                {err("maxOrderNotional")}
+              </label>
+              <label className="field" htmlFor={`${id}-priceBandPercent`}>
+                <span>Price band (%)</span>
+                <input id={`${id}-priceBandPercent`} inputMode="decimal" autoComplete="off" value={form.priceBandPercent} onChange={(e) => set("priceBandPercent", e.target.value)} aria-invalid={Boolean(errors.priceBandPercent)} aria-describedby={described("priceBandPercent", `${id}-band-help`)} />
+                <small id={`${id}-band-help`}>How far from the market price a limit or trigger may be.</small>
+                {err("priceBandPercent")}
+              </label>
+              <label className="field" htmlFor={`${id}-dailyVolumeCap`}>
+                <span>Daily volume cap</span>
+                <input id={`${id}-dailyVolumeCap`} inputMode="decimal" autoComplete="off" value={form.dailyVolumeCap} onChange={(e) => set("dailyVolumeCap", e.target.value)} aria-invalid={Boolean(errors.dailyVolumeCap)} aria-describedby={described("dailyVolumeCap")} />
+                {err("dailyVolumeCap")}
+              </label>
+            </div>
+          </fieldset>
+        ) : null}
+
+        <ErrorNotice error={error} />
+        <div className="row">
+          <button type="submit" className="button primary" disabled={busy}>
+            {busy ? "Creating…" : "Create token"}
+          </button>
+          {stepUpAhead ? <span className="small muted">You will be asked for a code from your authenticator app.</span> : null}
+        </div>
+      </form>
+      {/* Outside the form: the step-up dialog has a form of its own, and forms do not nest. */}
       {stepUp.element}
-    </form>
+    </>
   );
 }
 
