@@ -9,6 +9,9 @@ describe("format", () => {
 
   it("money falls back to a code suffix for non-ISO currencies", () => {
     expect(money(12.5, "USDT")).toMatch(/USDT$/);
+    expect(money(856.47118439, "USDT")).toBe(`${(856.47).toLocaleString(undefined, { minimumFractionDigits: 2 })} USDT`);
+    expect(money(0.123456, "USDC")).toMatch(/^0[.,]1235 USDC$/);
+    expect(money(0.00012345, "BTC")).toMatch(/^0[.,]00012345 BTC$/);
     expect(money("x", "USD")).toBe("—");
   });
 

@@ -8,13 +8,23 @@ export function money(value: number | string | null | undefined, currency: strin
   if (!Number.isFinite(n)) {
     return "—";
   }
-  try {
-    return new Intl.NumberFormat(undefined, { style: "currency", currency, maximumFractionDigits: Math.abs(n) < 1 ? 4 : 2 }).format(n);
-  } catch {
-    // Not an ISO 4217 code (e.g. USDT or BTC as the chosen currency).
-    return `${amount(n)} ${currency}`;
+  if (FIAT.has(currency)) {
+    try {
+      return new Intl.NumberFormat(undefined, { style: "currency", currency, maximumFractionDigits: Math.abs(n) < 1 ? 4 : 2 }).format(n);
+    } catch {
+      // Fall through to the plain form.
+    }
   }
+  // Not an ISO 4217 currency (Intl would still format "BTC" as if it were one, with cents): a stablecoin reads like
+  // the money it tracks, a coin keeps its precision.
+  return `${amount(n, STABLECOINS.has(currency) ? (Math.abs(n) < 1 ? 4 : 2) : 8)} ${currency}`;
 }
+
+/** The ISO 4217 currencies this browser knows. */
+const FIAT = new Set(typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("currency") : ["USD", "EUR", "GBP", "JPY", "CHF", "CAD", "AUD"]);
+
+/** Tokens that track a fiat currency one to one, so their values are written with cents. */
+const STABLECOINS = new Set(["USDT", "USDC", "DAI", "FDUSD", "TUSD", "USDP", "PYUSD", "EURC", "EURT"]);
 
 /** An amount with up to 8 decimals, trailing zeros dropped, grouped. */
 export function amount(value: number | string | null | undefined, maxDecimals = 8): string {

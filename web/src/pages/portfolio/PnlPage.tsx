@@ -2,7 +2,7 @@ import { useId } from "react";
 import { Link } from "react-router-dom";
 import { api } from "../../api/client";
 import type { Pnl } from "../../api/portfolio";
-import { amount } from "../../app/format";
+import { amount, money } from "../../app/format";
 import { useApi } from "../../app/useApi";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { Loading } from "../../components/Loading";
@@ -97,15 +97,15 @@ export default function PnlPage() {
                         <strong>{p.asset}</strong> <span className="muted small">in {p.quote}</span>
                       </td>
                       <td data-label="Held" className="num">{amount(p.amount)}</td>
-                      <td data-label="Average cost" className="num">{p.average_cost === null ? "—" : `${amount(p.average_cost)} ${p.quote}`}</td>
-                      <td data-label="Price now" className="num">{p.current_price === null ? "unknown" : `${amount(p.current_price)} ${p.quote}`}</td>
+                      <td data-label="Average cost" className="num">{p.average_cost === null ? "—" : money(p.average_cost, p.quote)}</td>
+                      <td data-label="Price now" className="num">{p.current_price === null ? "unknown" : money(p.current_price, p.quote)}</td>
                       <td data-label="Realized" className="num">
                         <Signed value={p.realized_pnl} currency={p.quote} />
                       </td>
                       <td data-label="Unrealized" className="num">
                         <Signed value={p.unrealized_pnl} currency={p.quote} />
                       </td>
-                      <td data-label="Fees" className="num">{amount(p.fees_paid)} {p.quote}</td>
+                      <td data-label="Fees" className="num">{money(p.fees_paid, p.quote)}</td>
                       <td data-label="Notes" className="small">
                         {p.open_lots} open lot(s)
                         {p.unmatched_sell_amount > 0 ? `; ${amount(p.unmatched_sell_amount)} sold without a matching buy` : ""}
