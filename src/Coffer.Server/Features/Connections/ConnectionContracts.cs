@@ -55,3 +55,14 @@ internal sealed record ConnectionView(
 }
 
 internal sealed record ConnectionList(IReadOnlyList<ConnectionView> Items);
+
+/// <summary>
+/// GET /api/v1/connections/setup: what a client needs to guide a user through making a key before any connection exists.
+/// </summary>
+/// <param name="EgressIp">The address to allow-list on the key (COFFER_EGRESS_IP); null when the operator has not set it.</param>
+/// <param name="CustomBaseUrl">Whether POST /api/v1/connections accepts a <c>base_url</c> (COFFER_EXCHANGE_CUSTOM_URLS).</param>
+/// <param name="Exchanges">The exchanges POST /api/v1/connections accepts, by <c>exchange</c> id.</param>
+internal sealed record ConnectionSetup(string? EgressIp, bool CustomBaseUrl, IReadOnlyList<ExchangeChoice> Exchanges);
+
+/// <summary>An exchange Coffer can connect: the id <c>exchange</c> takes, and the name people use.</summary>
+internal sealed record ExchangeChoice(string Id, string Name);

@@ -4,6 +4,7 @@ using Coffer.Exchanges;
 using Coffer.Exchanges.Transport;
 using Coffer.Server.Features.Identity;
 using Coffer.Server.Features.Tokens;
+using Coffer.Server.Hosting;
 using Coffer.Server.Problems;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -47,6 +48,9 @@ internal static class ConnectionEndpoints
         var group = app.MapGroup("/api/v1/connections").WithTags("connections");
         group.MapPost(string.Empty, Connect).RequireAuthorization(WritePolicy).RequireStepUp();
         group.MapGet(string.Empty, List).RequireAuthorization(ReadPolicy);
+
+        // A literal segment: routing prefers it to a parameter, and {id:guid} could not match "setup" anyway.
+        group.MapGet("/setup", Setup).RequireAuthorization(ReadPolicy);
         group.MapGet("/{id:guid}", Get).RequireAuthorization(ReadPolicy);
         group.MapPost("/{id:guid}/verify", Verify).RequireAuthorization(WritePolicy);
         group.MapPut("/{id:guid}/key", ReplaceKey).RequireAuthorization(WritePolicy).RequireStepUp();
@@ -59,6 +63,10 @@ internal static class ConnectionEndpoints
 
     internal static async Task<Ok<ConnectionList>> List(HttpContext http, ConnectionService connections, CancellationToken cancellationToken) =>
         TypedResults.Ok(new ConnectionList(await connections.ListAsync(UserId(http.User), cancellationToken)));
+
+    /// <summary>What the connect wizard needs before the first connection: the address to allow-list, whether a base URL may be given, the exchanges.</summary>
+    internal static Ok<ConnectionSetup> Setup(ServerSettings settings) =>
+        TypedResults.Ok(new ConnectionSetup(settings.EgressAddress, settings.AllowCustomExchangeUrls, [.. ExchangeCatalog.All.Select(x => new ExchangeChoice(x.Id, x.Name))]));
 
     internal static async Task<Results<Ok<ConnectionView>, ProblemHttpResult>> Get(Guid id, HttpContext http, ConnectionService connections, CancellationToken cancellationToken) =>
         await connections.GetAsync(UserId(http.User), id, cancellationToken) is { } view ? TypedResults.Ok(view) : Problem.Result(ProblemType.NotFound, "No such connection.");

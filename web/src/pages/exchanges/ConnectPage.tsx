@@ -1,13 +1,16 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { Link } from "react-router-dom";
 import { api, ndjson, request } from "../../api/client";
+import type { ConnectionSetup } from "../../api/connections";
 import { amount } from "../../app/format";
+import { useApi } from "../../app/useApi";
 import { ErrorNotice } from "../../components/ErrorNotice";
 import { Loading } from "../../components/Loading";
 import { useStepUp } from "../../components/StepUp";
 import "../common/common.css";
 import { useConnections } from "../common/useConnections";
-import { EXCHANGES, exchangeInfo, permissionWords, refusalWords, type Connection } from "./exchanges";
+import { AllowListAddress } from "./AllowListAddress";
+import { connectGuide, EXCHANGES, exchangeInfo, permissionWords, refusalWords, type Connection } from "./exchanges";
 import "./exchanges.css";
 import { KeyFields, type KeyValues } from "./KeyFields";
 
@@ -35,9 +38,10 @@ export default function ConnectPage() {
   const stepUp = useStepUp();
   const connections = useConnections();
   const resultRef = useRef<HTMLDivElement>(null);
+  // The address to allow-list (COFFER_EGRESS_IP), whether a base URL is accepted, and the exchanges the server connects.
+  const setup = useApi((signal) => api.get<ConnectionSetup>("/api/v1/connections/setup", undefined, signal), []);
+  const guide = connectGuide(setup.data, connections.data);
   const info = exchangeInfo(exchange);
-  // The egress address is known per connection (COFFER_EGRESS_IP); before the first one, it is named in words.
-  const egress = connections.data?.items.find((c) => c.allowlist_ip)?.allowlist_ip ?? null;
 
   const step = phase.kind === "connected" || phase.kind === "refused" ? 4 : phase.kind === "verifying" ? 3 : !info ? 0 : keys.apiKey || keys.secret || label ? 2 : 1;
 
@@ -57,7 +61,7 @@ export default function ConnectPage() {
       label: label.trim(),
       api_key: keys.apiKey.trim(),
       secret: info.multilineSecret ? keys.secret.trim() + "\n" : keys.secret.trim(),
-      ...(baseUrl.trim() ? { base_url: baseUrl.trim() } : {}),
+      ...(guide.baseUrl && baseUrl.trim() ? { base_url: baseUrl.trim() } : {}),
     };
     // The secret is in this one request only: the inputs are cleared now, whatever the answer.
     setKeys({ apiKey: "", secret: "" });
@@ -148,8 +152,8 @@ export default function ConnectPage() {
               <select id={`${id}-exchange`} value={exchange} onChange={(e) => setExchange(e.target.value)} required disabled={phase.kind === "verifying"}>
                 <option value="">Choose…</option>
                 {EXCHANGES.map((e) => (
-                  <option key={e.id} value={e.id} disabled={!e.available}>
-                    {e.available ? e.name : `${e.name} (coming later)`}
+                  <option key={e.id} value={e.id} disabled={!guide.available(e.id)}>
+                    {guide.available(e.id) ? e.name : `${e.name} (coming later)`}
                   </option>
                 ))}
               </select>
@@ -188,9 +192,7 @@ export default function ConnectPage() {
               <div>
                 <h3>Allow-list Coffer's address</h3>
                 <p>{info.ipHelp}</p>
-                <p className="xc-ip">
-                  {egress ? <span className="mono">{egress}</span> : <span>Coffer's egress IP (your operator knows it; it is shown on each connection once the server is told it).</span>}
-                </p>
+                <AllowListAddress egress={guide.egress} loading={setup.loading || connections.loading} />
               </div>
               <p className="small">
                 <a href={info.docs} target="_blank" rel="noreferrer noopener">
@@ -210,14 +212,16 @@ export default function ConnectPage() {
                 <small id={`${id}-label-help`}>Your name for this account, e.g. “{info.name} main”.</small>
               </label>
               <KeyFields exchange={info} values={keys} onChange={setKeys} disabled={phase.kind === "verifying"} />
-              <details className="xc-advanced">
-                <summary>Advanced</summary>
-                <label className="field" htmlFor={`${id}-base`}>
-                  <span>Base URL</span>
-                  <input id={`${id}-base`} type="url" inputMode="url" autoComplete="off" placeholder="https://testnet.example.com" value={baseUrl} onChange={(e) => setBaseUrl(e.target.value)} disabled={phase.kind === "verifying"} aria-describedby={`${id}-base-help`} />
-                  <small id={`${id}-base-help`}>Only for the exchange's testnet, the Coffer sandbox or a proxy. Leave empty for the real exchange. The server must allow custom URLs.</small>
-                </label>
-              </details>
+              {guide.baseUrl ? (
+                <details className="xc-advanced">
+                  <summary>Advanced</summary>
+                  <label className="field" htmlFor={`${id}-base`}>
+                    <span>Base URL</span>
+                    <input id={`${id}-base`} type="url" inputMode="url" autoComplete="off" placeholder="https://testnet.example.com" value={baseUrl} onChange={(e) => setBaseUrl(e.target.value)} disabled={phase.kind === "verifying"} aria-describedby={`${id}-base-help`} />
+                    <small id={`${id}-base-help`}>Only for the exchange's testnet, the Coffer sandbox or a proxy. Leave empty for the real exchange. The server must allow custom URLs.</small>
+                  </label>
+                </details>
+              ) : null}
               <div aria-live="polite">
                 {phase.kind === "verifying" ? <Loading label={`Checking the key with ${info.name}: signed calls for its permissions and balances. This takes a few seconds…`} /> : null}
               </div>

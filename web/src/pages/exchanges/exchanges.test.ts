@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ApiError } from "../../api/client";
-import { EXCHANGES, permissionWords, refusalWords, statusWords } from "./exchanges";
+import type { ConnectionSetup } from "../../api/connections";
+import { connectGuide, EXCHANGES, permissionWords, refusalWords, statusWords, type Connection, type ConnectionList } from "./exchanges";
 
 const perms = { read: true, trade: true, withdraw: false, transfer: false, reported: [] };
 
@@ -27,5 +28,44 @@ describe("exchanges", () => {
     const auth = refusalWords(new ApiError({ type: "urn:coffer:problem:exchange-authentication-failed", title: "t", status: 422, detail: "Invalid signature." }), "coinbase")!;
     expect(auth.fix.join(" ")).toMatch(/ES256/);
     expect(refusalWords(new Error("x"), "kraken")).toBeNull();
+  });
+
+  describe("connectGuide", () => {
+    const setup = (over: Partial<ConnectionSetup> = {}): ConnectionSetup => ({
+      egress_ip: "203.0.113.7",
+      custom_base_url: true,
+      exchanges: [
+        { id: "binance", name: "Binance" },
+        { id: "kraken", name: "Kraken" },
+        { id: "coinbase", name: "Coinbase Advanced Trade" },
+      ],
+      ...over,
+    });
+    const connections = (ip: string | null): ConnectionList => ({ items: [{ id: "c1", allowlist_ip: ip } as Connection] });
+
+    it("gives the server's egress address, or says it is not set, whatever the connections show", () => {
+      expect(connectGuide(setup(), undefined).egress).toEqual({ kind: "known", ip: "203.0.113.7" });
+      expect(connectGuide(setup({ egress_ip: null }), undefined).egress).toEqual({ kind: "unset" });
+      expect(connectGuide(setup({ egress_ip: null }), connections("198.51.100.1")).egress).toEqual({ kind: "unset" });
+    });
+
+    it("falls back to a connection's allow-list address until the setup is read", () => {
+      expect(connectGuide(undefined, connections("198.51.100.1")).egress).toEqual({ kind: "known", ip: "198.51.100.1" });
+      expect(connectGuide(undefined, connections(null)).egress).toEqual({ kind: "unknown" });
+      expect(connectGuide(undefined, undefined).egress).toEqual({ kind: "unknown" });
+    });
+
+    it("offers the base URL unless the server refuses custom URLs", () => {
+      expect(connectGuide(setup(), undefined).baseUrl).toBe(true);
+      expect(connectGuide(setup({ custom_base_url: false }), undefined).baseUrl).toBe(false);
+      expect(connectGuide(undefined, undefined).baseUrl).toBe(true);
+    });
+
+    it("offers the exchanges the server connects that have a guide here", () => {
+      const ids = EXCHANGES.map((e) => e.id);
+      expect(ids.filter(connectGuide(setup(), undefined).available)).toEqual(["binance", "kraken", "coinbase"]);
+      expect(ids.filter(connectGuide(setup({ exchanges: [{ id: "kraken", name: "Kraken" }, { id: "okx", name: "OKX" }] }), undefined).available)).toEqual(["kraken"]);
+      expect(ids.filter(connectGuide(undefined, undefined).available)).toEqual(["binance", "kraken", "coinbase"]);
+    });
   });
 });

@@ -2,6 +2,7 @@
 // API key, and a connection's status and verification result in plain words.
 
 import { ApiError } from "../../api/client";
+import type { ConnectionSetup } from "../../api/connections";
 
 export interface Permissions {
   read: boolean;
@@ -109,6 +110,38 @@ export function exchangeInfo(id: string): ExchangeInfo | undefined {
 
 export function exchangeName(id: string): string {
   return exchangeInfo(id)?.name ?? id;
+}
+
+/** What the wizard tells a trader about allow-listing Coffer's address on a new key. */
+export type Egress = { kind: "known"; ip: string } | { kind: "unset" } | { kind: "unknown" };
+
+/** Said when the server has no COFFER_EGRESS_IP: an exchange key restricted to a guessed address would not work. */
+export const EGRESS_UNSET = "This server has not been told its outgoing address (COFFER_EGRESS_IP): ask your operator, or skip the IP restriction on the key and add it later.";
+
+/** Said when the setup could not be read (and no connection shows the address either). */
+export const EGRESS_UNKNOWN = "Coffer's outgoing address could not be read just now: your operator knows it, and each connection shows it once the server is told it.";
+
+export interface ConnectGuide {
+  egress: Egress;
+  /** Whether to offer the base-URL field: hidden only when the server says it refuses a base_url. */
+  baseUrl: boolean;
+  /** Whether the wizard may offer this exchange: one with a guide here that the server connects. */
+  available: (id: string) => boolean;
+}
+
+/**
+ * The connect wizard's server-dependent parts, from `GET /api/v1/connections/setup`. Until that answers (or where it
+ * fails), the address any existing connection shows stands in, the base-URL field stays (the server still refuses a
+ * base_url it does not allow), and the exchanges are the ones with a guide here.
+ */
+export function connectGuide(setup: ConnectionSetup | undefined, connections: ConnectionList | undefined): ConnectGuide {
+  const shown = connections?.items.find((c) => c.allowlist_ip)?.allowlist_ip;
+  const egress: Egress = setup ? (setup.egress_ip ? { kind: "known", ip: setup.egress_ip } : { kind: "unset" }) : shown ? { kind: "known", ip: shown } : { kind: "unknown" };
+  return {
+    egress,
+    baseUrl: setup?.custom_base_url ?? true,
+    available: (id) => (exchangeInfo(id)?.available ?? false) && (!setup || setup.exchanges.some((e) => e.id === id)),
+  };
 }
 
 export interface StatusWords {
