@@ -205,7 +205,49 @@ internal sealed partial class Ui : IAsyncDisposable
             problems.Add($"CSP violations counted on the last page: {counted}");
         }
 
+        problems.AddRange(await StorageProblemsAsync());
         Assert.True(problems.Count == 0, $"The browser reported {problems.Count} problem(s) at {Viewport}:\n  " + string.Join("\n  ", problems) + "\nPages visited:\n  " + string.Join("\n  ", _visited));
+    }
+
+    /// <summary>
+    /// No token or secret is ever kept where scripts can read it: nothing in localStorage, sessionStorage, IndexedDB or a
+    /// script-visible cookie looks like a Coffer token, and the session cookie, if there is one, is HttpOnly, Secure,
+    /// SameSite=Strict and host-only.
+    /// </summary>
+    private async Task<List<string>> StorageProblemsAsync()
+    {
+        var problems = new List<string>();
+        try
+        {
+            var readable = await Page.EvaluateAsync<string[]>(
+                """
+                async () => {
+                  const values = [];
+                  for (const store of [localStorage, sessionStorage]) {
+                    for (let i = 0; i < store.length; i++) values.push(store.key(i) + "=" + store.getItem(store.key(i)));
+                  }
+                  values.push("cookie:" + document.cookie);
+                  const dbs = indexedDB.databases ? await indexedDB.databases() : [];
+                  for (const db of dbs) values.push("indexedDB:" + db.name);
+                  return values;
+                }
+                """);
+            problems.AddRange(readable.Where(v => v.Contains("cof_", StringComparison.Ordinal) || v.StartsWith("indexedDB:", StringComparison.Ordinal)).Select(v => "readable by scripts: " + v[..Math.Min(v.Length, 40)] + "…"));
+        }
+        catch (PlaywrightException)
+        {
+            // The page is gone; the cookies below are the context's.
+        }
+
+        foreach (var cookie in await Context.CookiesAsync())
+        {
+            if (cookie.Name == "__Host-coffer_session" && !(cookie.HttpOnly && cookie.Secure && cookie.SameSite == SameSiteAttribute.Strict && cookie.Path == "/" && !cookie.Domain.StartsWith('.')))
+            {
+                problems.Add($"session cookie not HttpOnly/Secure/SameSite=Strict/host-only: HttpOnly={cookie.HttpOnly} Secure={cookie.Secure} SameSite={cookie.SameSite} Path={cookie.Path} Domain={cookie.Domain}");
+            }
+        }
+
+        return problems;
     }
 
     /// <summary>The test's exception with what the browser reported, so a failure shows both.</summary>
