@@ -1,4 +1,4 @@
-import { AreaSeries, ColorType, createChart, type IChartApi, type ISeriesApi, type UTCTimestamp } from "lightweight-charts";
+import { AreaSeries, ColorType, createChart, TickMarkType, type IChartApi, type ISeriesApi, type UTCTimestamp } from "lightweight-charts";
 import { useEffect, useRef } from "react";
 import type { SeriesPoint } from "./series";
 
@@ -18,6 +18,8 @@ export function ValueChart({ series, formatValue, short }: { series: SeriesPoint
   const area = useRef<ISeriesApi<"Area"> | null>(null);
   const format = useRef(formatValue);
   format.current = formatValue;
+  const showTimes = useRef(short);
+  showTimes.current = short;
 
   useEffect(() => {
     if (!box.current) {
@@ -31,7 +33,13 @@ export function ValueChart({ series, formatValue, short }: { series: SeriesPoint
       layout: { background: { type: ColorType.Solid, color: "transparent" }, textColor: text, attributionLogo: false, fontFamily: "system-ui, sans-serif" },
       grid: { vertLines: { visible: false }, horzLines: { color: border } },
       rightPriceScale: { borderVisible: false },
-      timeScale: { borderVisible: false, timeVisible: true, secondsVisible: false },
+      timeScale: {
+        borderVisible: false,
+        timeVisible: true,
+        secondsVisible: false,
+        // Over weeks the axis names days: a tick inside a day (where the snapshots are hourly) would repeat its date.
+        tickMarkFormatter: (_time: unknown, type: TickMarkType) => (!showTimes.current && type >= TickMarkType.Time ? "" : null),
+      },
       localization: { priceFormatter: (v: number) => format.current(v) },
       handleScroll: { vertTouchDrag: false },
       crosshair: { horzLine: { labelVisible: true } },
