@@ -12,7 +12,8 @@ namespace Coffer.Exchanges;
 internal sealed record ExchangeConnection(string Exchange, Uri BaseUri, ExchangeCredentials? Credentials);
 
 /// <summary>What every connector shares with the rest of the hub: HTTP, the request budgets, clocks, nonces, logs.</summary>
-internal sealed class ConnectorServices(HttpClient http, RequestBudgets budgets, INonceStore nonces, ILoggerFactory logs, TimeProvider time)
+/// <param name="metrics">Where every exchange call is counted; none when null (connector tests).</param>
+internal sealed class ConnectorServices(HttpClient http, RequestBudgets budgets, INonceStore nonces, ILoggerFactory logs, TimeProvider time, ExchangeMetrics? metrics = null)
 {
     private readonly ConcurrentDictionary<string, ExchangeClock> _clocks = new(StringComparer.Ordinal);
 
@@ -37,6 +38,6 @@ internal sealed class ConnectorServices(HttpClient http, RequestBudgets budgets,
         var egress = connection.BaseUri.Authority;
         var account = connection.Credentials?.ApiKey ?? "public";
         var budget = budgets.For(connection.Exchange, account, egress, rules);
-        return new ExchangeTransport(connection.Exchange, http, budget, ClockFor(connection.Exchange, connection.BaseUri), logs.CreateLogger($"Coffer.Exchanges.{connection.Exchange}"), observeUsage, throttled);
+        return new ExchangeTransport(connection.Exchange, http, budget, ClockFor(connection.Exchange, connection.BaseUri), logs.CreateLogger($"Coffer.Exchanges.{connection.Exchange}"), observeUsage, throttled, metrics);
     }
 }

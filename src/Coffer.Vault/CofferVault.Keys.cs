@@ -20,6 +20,7 @@ internal sealed partial class CofferVault
             keys.Root.Rotate();
             await PersistRootKeyringAsync(state, keys, cancellationToken);
             var rewrapped = await RewrapUserKeyringsAsync(keys, cancellationToken);
+            Count("rotate_root", ok: true);
             return new RotationResult(keys.Root.CurrentVersion, keys.Root.MinDecryptionVersion, rewrapped);
         }
         finally
@@ -73,6 +74,7 @@ internal sealed partial class CofferVault
         ring.Rotate();
 
         await PersistUserKeyringAsync(keys, userId, ring, cancellationToken);
+        Count("rotate_user", ok: true);
         return new RotationResult(ring.CurrentVersion, ring.MinDecryptionVersion, 0);
     }
 

@@ -33,6 +33,7 @@ internal sealed partial class CofferVault
             var dataKeyContext = EnvelopeContext.DataKey(userId, secretId, version);
             var (keyVersion, wrapped) = ring.WithCurrentKey((v, key) => (v, Envelope.Seal(EnvelopeKind.DataKey, userId, v, key, dataKey, dataKeyContext)));
             await _store.PutSecretAsync(new SecretRecord(userId, secretId, version, keyVersion, wrapped, ciphertext, _time.GetUtcNow()), cancellationToken);
+            Count("encrypt", ok: true);
         }
         finally
         {
@@ -51,6 +52,7 @@ internal sealed partial class CofferVault
     public async Task<bool> DeleteSecretAsync(Guid userId, Guid secretId, CancellationToken cancellationToken)
     {
         var deleted = await _store.DeleteSecretAsync(userId, secretId, cancellationToken);
+        Count("delete", ok: true);
         if (_keys?.Secrets.TryRemove(new CredentialHandle(userId, secretId), out var stale) == true)
         {
             stale.Dispose();
@@ -84,6 +86,12 @@ internal sealed partial class CofferVault
 
             plaintext = Envelope.Open(record.Ciphertext, EnvelopeKind.Secret, handle.SecretId, dataKey, EnvelopeContext.Secret(handle.UserId, handle.SecretId, record.Version));
             entry = new CachedSecret(plaintext, _time.GetUtcNow() + _options.KeyCacheTtl);
+            Count("decrypt", ok: true);
+        }
+        catch (VaultException)
+        {
+            Count("decrypt", ok: false);
+            throw;
         }
         finally
         {

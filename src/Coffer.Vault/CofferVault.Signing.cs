@@ -16,10 +16,20 @@ internal sealed partial class CofferVault
     /// </summary>
     public ValueTask<string> SignAsync(CredentialHandle handle, SigningMechanism mechanism, ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default)
     {
-        var keys = Keys();
-        if (keys.Secrets.TryGetValue(handle, out var entry) && entry.Expires > _time.GetUtcNow() && TrySign(entry, mechanism, message.Span, out var signature))
+        UnsealedKeys keys;
+        try
         {
-            return ValueTask.FromResult(signature);
+            keys = Keys();
+            if (keys.Secrets.TryGetValue(handle, out var entry) && entry.Expires > _time.GetUtcNow() && TrySign(entry, mechanism, message.Span, out var signature))
+            {
+                Count("sign", ok: true);
+                return ValueTask.FromResult(signature);
+            }
+        }
+        catch (VaultException)
+        {
+            Count("sign", ok: false);
+            throw;
         }
 
         return SignSlowAsync(keys, handle, mechanism, message, cancellationToken);
@@ -27,10 +37,20 @@ internal sealed partial class CofferVault
 
     private async ValueTask<string> SignSlowAsync(UnsealedKeys keys, CredentialHandle handle, SigningMechanism mechanism, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
     {
-        var entry = await LoadSecretAsync(keys, handle, cancellationToken);
-        return TrySign(entry, mechanism, message.Span, out var signature)
-            ? signature
-            : throw new VaultException(VaultError.Sealed, "The vault was sealed while this operation ran.");
+        try
+        {
+            var entry = await LoadSecretAsync(keys, handle, cancellationToken);
+            var signature = TrySign(entry, mechanism, message.Span, out var signed)
+                ? signed
+                : throw new VaultException(VaultError.Sealed, "The vault was sealed while this operation ran.");
+            Count("sign", ok: true);
+            return signature;
+        }
+        catch (VaultException)
+        {
+            Count("sign", ok: false);
+            throw;
+        }
     }
 
     // The buffer is overwritten by the decryption and zeroed afterwards, so the runtime's zero-init is wasted work.

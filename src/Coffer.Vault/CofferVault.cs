@@ -23,6 +23,7 @@ internal sealed partial class CofferVault : IDisposable
     private DateTimeOffset _progressStarted;
     private IUnsealKeyWrapper? _hsm;
     private readonly ITimer _sweeper;
+    private readonly System.Diagnostics.Metrics.Counter<long>? _operations;
 
     public CofferVault(IVaultStore store, VaultOptions options, TimeProvider time, Func<IUnsealKeyWrapper>? hsmFactory = null)
     {
@@ -30,6 +31,7 @@ internal sealed partial class CofferVault : IDisposable
         _options = options;
         _time = time;
         _hsmFactory = hsmFactory;
+        _operations = options.Meter?.CreateCounter<long>("coffer_vault_operations", description: "Vault operations by kind (sign, decrypt, encrypt, delete, seal, rotate_root, rotate_user) and outcome (ok, error).");
         var sweep = options.KeyCacheTtl < TimeSpan.FromSeconds(30) ? options.KeyCacheTtl : TimeSpan.FromSeconds(30);
         _sweeper = time.CreateTimer(_ => PurgeExpired(), null, sweep, sweep);
         if (options.Provider == KeyProviderKind.Pkcs11 && hsmFactory is null)
@@ -306,12 +308,17 @@ internal sealed partial class CofferVault : IDisposable
         try
         {
             SealNow();
+            Count("seal", ok: true);
         }
         finally
         {
             _gate.Release();
         }
     }
+
+    /// <summary>Counts one operation; the labels are the operation's kind and outcome only, never a user or secret id.</summary>
+    private void Count(string operation, bool ok) =>
+        _operations?.Add(1, new KeyValuePair<string, object?>("op", operation), new KeyValuePair<string, object?>("outcome", ok ? "ok" : "error"));
 
     /// <summary>Zeroes cached keys whose time is up (run by a timer; callable directly by tests).</summary>
     internal void PurgeExpired() => _keys?.PurgeExpired(_time.GetUtcNow());

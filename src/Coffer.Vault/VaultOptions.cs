@@ -18,4 +18,7 @@ internal sealed record VaultOptions
 
     /// <summary>How long a partial Shamir unseal is kept before it is discarded.</summary>
     public TimeSpan UnsealProgressTtl { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Where the vault counts its operations (<c>coffer_vault_operations</c>); none when null.</summary>
+    public System.Diagnostics.Metrics.Meter? Meter { get; init; }
 }

@@ -30,7 +30,8 @@ internal sealed partial class ExchangeTransport(
     ExchangeClock clock,
     ILogger logger,
     Action<ExchangeResponse, RequestBudget>? observeUsage = null,
-    Func<ExchangeResponse, bool>? throttled = null)
+    Func<ExchangeResponse, bool>? throttled = null,
+    ExchangeMetrics? metrics = null)
 {
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(15);
 
@@ -49,21 +50,31 @@ internal sealed partial class ExchangeTransport(
         var started = Stopwatch.GetTimestamp();
         var path = request.RequestUri?.AbsolutePath ?? "?";
         ExchangeResponse response;
+        var outcome = "cancelled";
+        var isThrottled = false;
         try
         {
             using var message = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token);
             var body = await message.Content.ReadAsStringAsync(timeout.Token);
             response = new ExchangeResponse(message.StatusCode, message.Headers, body);
+            isThrottled = throttled?.Invoke(response) == true;
+            outcome = ExchangeMetrics.OutcomeOf(response.StatusCode, isThrottled);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
+            outcome = "timeout";
             LogFailed(logger, exchange, request.Method.Method, path, "timeout");
             throw new ExchangeException(exchange, ExchangeErrorKind.ExchangeUnavailable, $"{exchange} did not answer within {RequestTimeout.TotalSeconds} s.", inner: ex);
         }
         catch (HttpRequestException ex)
         {
+            outcome = "unreachable";
             LogFailed(logger, exchange, request.Method.Method, path, ex.HttpRequestError.ToString());
             throw new ExchangeException(exchange, ExchangeErrorKind.ExchangeUnavailable, $"Could not reach {exchange} ({ex.HttpRequestError}).", inner: ex);
+        }
+        finally
+        {
+            metrics?.Record(exchange, outcome, Stopwatch.GetElapsedTime(started));
         }
 
         var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
@@ -80,7 +91,7 @@ internal sealed partial class ExchangeTransport(
             throw new ExchangeException(exchange, ExchangeErrorKind.RateLimited, $"{exchange} asked Coffer to slow down (HTTP {response.StatusCode}); every request to it waits {Math.Ceiling(pause.TotalSeconds)} s.", response.StatusCode.ToString(CultureInfo.InvariantCulture), transient: true, retryAfter: pause);
         }
 
-        if (throttled?.Invoke(response) != true)
+        if (!isThrottled)
         {
             budget.Succeeded();
         }

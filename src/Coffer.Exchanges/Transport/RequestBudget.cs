@@ -180,4 +180,11 @@ internal sealed class RequestBudgets(TimeProvider time)
         var pause = _pauses.GetOrAdd($"{exchange}|{egress}", _ => new RequestBudget.PauseState());
         return new RequestBudget(exchange, limiters, pause, time);
     }
+
+    /// <summary>
+    /// Every limiter's use for metrics: the exchange id and rule name only, never the account or address the limiter
+    /// belongs to (both are in its key, which stays here).
+    /// </summary>
+    public IEnumerable<(string Exchange, string Rule, double Used, double Capacity)> Usage() =>
+        _limiters.Select(pair => (pair.Key[..pair.Key.IndexOf('|', StringComparison.Ordinal)], pair.Value.Rule.Name, pair.Value.Used, pair.Value.Rule.Capacity));
 }

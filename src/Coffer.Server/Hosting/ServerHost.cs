@@ -7,6 +7,7 @@ using Coffer.Server.Features.Admin;
 using Coffer.Server.Features.Audit;
 using Coffer.Server.Features.Connections;
 using Coffer.Server.Features.Identity;
+using Coffer.Server.Features.Metrics;
 using Coffer.Server.Features.Notifications;
 using Coffer.Server.Features.Perimeter;
 using Coffer.Server.Features.Portfolio;
@@ -130,6 +131,7 @@ internal static partial class ServerHost
         services.AddSingleton(TimeProvider.System);
         services.AddDbContextFactory<CofferDb>(options => Database.Configure(options, settings));
         services.AddSingleton<IVaultStore, EfVaultStore>();
+        services.AddCofferMetrics();
         services.AddTokens();
         services.AddCofferRateLimits(settings.RateLimits);
         services.AddIdentityFeature(settings);
@@ -143,7 +145,7 @@ internal static partial class ServerHost
         services.AddWebApp();
         services.AddSingleton(sp => new CofferVault(
             sp.GetRequiredService<IVaultStore>(),
-            new VaultOptions { Provider = settings.KeyProvider, Pkcs11 = settings.Pkcs11, DevKeyFile = settings.DevKeyFilePath },
+            new VaultOptions { Provider = settings.KeyProvider, Pkcs11 = settings.Pkcs11, DevKeyFile = settings.DevKeyFilePath, Meter = sp.GetRequiredService<CofferMetrics>().Meter },
             sp.GetRequiredService<TimeProvider>(),
             HsmFactory(settings)));
 
@@ -185,6 +187,7 @@ internal static partial class ServerHost
 
         app.UseSecurityHeaders();
         app.UseAccessLog();
+        app.UseRequestMetrics();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseWebApp();
@@ -207,6 +210,7 @@ internal static partial class ServerHost
         app.MapTradingEndpoints();
         app.MapWebEndpoints();
         app.MapAdminEndpoints();
+        app.MapMetricsEndpoints();
         return app;
     }
 

@@ -47,7 +47,7 @@ public sealed partial class WebAppHostingTests : WebTest
     [InlineData("/api")]
     [InlineData("/oauth/authorize")]
     [InlineData("/.well-known/oauth-authorization-server")]
-    [InlineData("/metrics")]
+    [InlineData("/metrics/nope")]
     public async Task ServerPath_Unknown_StaysProblem404(string path)
     {
         using var response = await BrowserSendAsync(HttpMethod.Get, path);

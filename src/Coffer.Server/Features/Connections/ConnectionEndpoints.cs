@@ -31,7 +31,8 @@ internal static class ConnectionEndpoints
             sp.GetRequiredService<RequestBudgets>(),
             sp.GetRequiredService<INonceStore>(),
             sp.GetRequiredService<ILoggerFactory>(),
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<Metrics.CofferMetrics>().Exchanges));
         services.AddSingleton<CredentialJournal>();
         services.AddSingleton<ConnectionService>();
         services.AddHostedService<ConnectionRecheck>();

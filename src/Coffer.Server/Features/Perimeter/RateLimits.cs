@@ -53,6 +53,9 @@ internal static class RateLimits
                     WriteHeaders(context, name, quota, 0, seconds, limits);
                 }
 
+                // The chain tries the per-IP limiter first; when it refuses, the token policy is never looked up.
+                context.RequestServices.GetRequiredService<Metrics.CofferMetrics>().RateLimited(context.Items[PolicyItem] is (string policy, int) ? policy : "per_ip");
+
                 await Problem.WriteAsync(context, ProblemType.RateLimited, $"Too many requests. Try again in {seconds} s.");
             };
         });

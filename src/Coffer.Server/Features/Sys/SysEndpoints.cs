@@ -26,6 +26,9 @@ internal static class SysEndpoints
     {
         "/api/v1/sys/health", "/api/v1/sys/status", "/api/v1/sys/init", "/api/v1/sys/unseal",
 
+        // Seal state is itself a metric; tokens are checked by hash in the database, which needs no vault key.
+        Metrics.MetricsEndpoints.Path,
+
         // The web app's antiforgery token: a signed-in browser needs one to post an unseal share while sealed.
         Web.WebAntiforgery.TokenPath,
     };

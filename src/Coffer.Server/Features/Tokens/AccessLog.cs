@@ -233,7 +233,7 @@ internal sealed partial class AccessLogWriter(IDbContextFactory<CofferDb> factor
 internal static class AccessLogMiddleware
 {
     private const int MaxUserAgent = 256;
-    private const string RouteItem = "coffer.accesslog.route";
+    internal const string RouteItem = "coffer.accesslog.route";
 
     /// <summary>
     /// Remembers the matched route template right after routing: when a handler throws, the exception handler runs the

@@ -22,10 +22,13 @@ internal static class Scopes
     public const string NotificationsRead = "notifications:read";
     public const string NotificationsWrite = "notifications:write";
 
+    /// <summary>Scrape <c>/metrics</c> and nothing else: what a Prometheus server's token should hold.</summary>
+    public const string MetricsRead = "metrics:read";
+
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
         Admin, SysSeal, SysRotate, SysStatus, TokensRead, TokensWrite, AuditRead, AccountWrite, PortfolioRead, OrdersRead,
-        OrdersWrite, ExchangesRead, ExchangesWrite, NotificationsRead, NotificationsWrite,
+        OrdersWrite, ExchangesRead, ExchangesWrite, NotificationsRead, NotificationsWrite, MetricsRead,
     };
 
     /// <summary>The root token of the initial admin: every scope.</summary>

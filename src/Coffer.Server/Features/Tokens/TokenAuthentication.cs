@@ -17,7 +17,8 @@ internal sealed class TokenAuthenticationHandler(
     TokenStore tokens,
     Notifications.INotifier notifier,
     Audit.AuditLog audit,
-    IpDeniedNotices notices)
+    IpDeniedNotices notices,
+    Metrics.CofferMetrics metrics)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "CofferToken";
@@ -43,6 +44,7 @@ internal sealed class TokenAuthenticationHandler(
             const string bearer = "Bearer ";
             if (!header.StartsWith(bearer, StringComparison.OrdinalIgnoreCase))
             {
+                metrics.AuthFailure("not_bearer");
                 return AuthenticateResult.Fail("Only Bearer tokens are accepted.");
             }
 
@@ -54,6 +56,7 @@ internal sealed class TokenAuthenticationHandler(
             // other means) is refused before it is looked up, so it is not even counted as a use.
             if (!cookie.StartsWith(SessionPrefix, StringComparison.Ordinal))
             {
+                metrics.AuthFailure("cookie_not_session");
                 return AuthenticateResult.Fail("The session cookie holds no session token.");
             }
 
@@ -68,6 +71,7 @@ internal sealed class TokenAuthenticationHandler(
         var lookup = await tokens.AuthenticateAsync(presented, Context.Connection.RemoteIpAddress, Context.RequestAborted);
         if (lookup.IpDenied is { } denied)
         {
+            metrics.AuthFailure("ip_denied");
             Context.Items[IpDeniedItem] = denied;
             if (!notices.ShouldRecord(denied.Accessor, Context.Connection.RemoteIpAddress?.ToString() ?? "unknown"))
             {
@@ -104,14 +108,17 @@ internal sealed class TokenAuthenticationHandler(
 
         if (lookup.Info is not { } token)
         {
+            metrics.AuthFailure("invalid");
             return AuthenticateResult.Fail("The token is malformed, unknown, revoked or expired.");
         }
 
         if (fromCookie && token.Kind != "session")
         {
+            metrics.AuthFailure("cookie_not_session");
             return AuthenticateResult.Fail("The session cookie holds no session token.");
         }
 
+        metrics.TokenUse(token.Kind);
         var claims = new List<Claim>
         {
             new(ClaimTypes.NameIdentifier, token.UserId.ToString()),

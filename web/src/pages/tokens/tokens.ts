@@ -17,6 +17,7 @@ export const SCOPES: { scope: string; label: string; help: string; admin?: boole
   { scope: "notifications:write", label: "Manage notifications", help: "Notification channels and settings." },
   { scope: "account:write", label: "Change account settings", help: "Valuation currency and the step-up threshold." },
   { scope: "audit:read", label: "Read the audit log", help: "Security events and their verification.", admin: true },
+  { scope: "metrics:read", label: "Scrape metrics", help: "GET /metrics in Prometheus format, for a monitoring server's token.", admin: true },
   { scope: "admin", label: "Administer", help: "Users and invitations.", admin: true },
 ];
 
