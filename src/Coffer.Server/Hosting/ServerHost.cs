@@ -8,6 +8,7 @@ using Coffer.Server.Features.Audit;
 using Coffer.Server.Features.Connections;
 using Coffer.Server.Features.Identity;
 using Coffer.Server.Features.Notifications;
+using Coffer.Server.Features.OpenApi;
 using Coffer.Server.Features.Perimeter;
 using Coffer.Server.Features.Portfolio;
 using Coffer.Server.Features.Sys;
@@ -141,6 +142,7 @@ internal static partial class ServerHost
         services.AddPortfolio();
         services.AddTrading();
         services.AddWebApp();
+        services.AddApiDocument();
         services.AddSingleton(sp => new CofferVault(
             sp.GetRequiredService<IVaultStore>(),
             new VaultOptions { Provider = settings.KeyProvider, Pkcs11 = settings.Pkcs11, DevKeyFile = settings.DevKeyFilePath },
@@ -207,6 +209,7 @@ internal static partial class ServerHost
         app.MapTradingEndpoints();
         app.MapWebEndpoints();
         app.MapAdminEndpoints();
+        app.MapApiDocument();
         return app;
     }
 
