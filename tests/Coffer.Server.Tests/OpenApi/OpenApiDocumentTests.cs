@@ -140,6 +140,20 @@ public sealed class OpenApiDocumentTests : ServerTest
     }
 
     [Fact]
+    public async Task Document_StepUpEndpoints_AreMarkedAndNoOthers()
+    {
+        using var document = await GetDocumentAsync();
+
+        var wrong = ApiRoutes()
+            .Where(r => (r.Endpoint.Metadata.GetMetadata<Features.Identity.StepUpMetadata>() is not null) != Flag(Operation(document, r.Path, r.Method), "x-coffer-step-up"))
+            .Select(r => r.Method + " " + r.Path).ToList();
+
+        Assert.Empty(wrong);
+        Assert.True(Flag(Operation(document, "/api/v1/connections", "post"), "x-coffer-step-up"));
+        Assert.Contains("Coffer-Step-Up", Operation(document, "/api/v1/auth/2fa/totp", "delete").GetProperty("description").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Document_EveryRef_Resolves()
     {
         using var document = await GetDocumentAsync();

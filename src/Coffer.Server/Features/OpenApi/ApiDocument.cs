@@ -26,6 +26,7 @@ internal static class ApiDocument
     public const string TokenKindsExtension = "x-coffer-token-kinds";
     public const string AnyTokenExtension = "x-coffer-any-token";
     public const string AnonymousExtension = "x-coffer-anonymous";
+    public const string StepUpExtension = "x-coffer-step-up";
 
     public static IServiceCollection AddApiDocument(this IServiceCollection services) => services.AddOpenApi(Name, options =>
     {

@@ -41,6 +41,13 @@ internal sealed class ApiOperationTransformer(IAuthorizationPolicyProvider polic
             DescribeAccess(operation, document, access);
         }
 
+        if (metadata.OfType<Identity.StepUpMetadata>().Any())
+        {
+            operation.Extensions[ApiDocument.StepUpExtension] = new JsonNodeExtension(JsonValue.Create(true));
+            Append(operation, "**Step-up:** always; send `" + Identity.StepUp.Header + ": totp=<code>` or `" + Identity.StepUp.Header
+                + ": passkey=<assertion>` (a challenge from POST /api/v1/auth/passkeys/step-up), else 403 `step-up-required`.");
+        }
+
         AddProblems(operation, document, description, access, metadata);
     }
 
@@ -108,7 +115,7 @@ internal sealed class ApiOperationTransformer(IAuthorizationPolicyProvider polic
 
         if (!access.Anonymous || !HttpMethods.IsGet(method))
         {
-            Add(operation, document, StatusCodes.Status403Forbidden, "The token lacks a scope, may not be used from this address, or a cookie session's antiforgery header is missing (`forbidden`, `ip-not-allowed`, `antiforgery-failed`).");
+            Add(operation, document, StatusCodes.Status403Forbidden, "The token lacks a scope, may not be used from this address, or a cookie session's antiforgery header is missing (`forbidden`, `ip-not-allowed`, `antiforgery-failed`, `step-up-required`, …).");
         }
 
         if (hasRouteParameter)
