@@ -9,6 +9,7 @@ using Coffer.Server.Features.Connections;
 using Coffer.Server.Features.Identity;
 using Coffer.Server.Features.Metrics;
 using Coffer.Server.Features.Notifications;
+using Coffer.Server.Features.OpenApi;
 using Coffer.Server.Features.Perimeter;
 using Coffer.Server.Features.Portfolio;
 using Coffer.Server.Features.Sys;
@@ -143,6 +144,7 @@ internal static partial class ServerHost
         services.AddPortfolio();
         services.AddTrading();
         services.AddWebApp();
+        services.AddApiDocument();
         services.AddSingleton(sp => new CofferVault(
             sp.GetRequiredService<IVaultStore>(),
             new VaultOptions { Provider = settings.KeyProvider, Pkcs11 = settings.Pkcs11, DevKeyFile = settings.DevKeyFilePath, Meter = sp.GetRequiredService<CofferMetrics>().Meter },
@@ -211,6 +213,7 @@ internal static partial class ServerHost
         app.MapWebEndpoints();
         app.MapAdminEndpoints();
         app.MapMetricsEndpoints();
+        app.MapApiDocument();
         return app;
     }
 

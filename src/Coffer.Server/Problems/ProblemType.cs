@@ -58,6 +58,14 @@ internal sealed partial record ProblemType(string Slug, int Status, string Title
     public static readonly ProblemType Sealed = new("sealed", 503, "The vault is sealed.");
     public static readonly ProblemType NotInitialized = new("not-initialized", 503, "The vault is not initialized.");
 
+    private static readonly Lazy<IReadOnlyList<ProblemType>> Declared = new(() => [.. typeof(ProblemType)
+        .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+        .Where(f => f.FieldType == typeof(ProblemType))
+        .Select(f => (ProblemType)f.GetValue(null)!)]);
+
+    /// <summary>Every type declared here and in the features' parts of this record, for the API description.</summary>
+    public static IReadOnlyList<ProblemType> All => Declared.Value;
+
     /// <summary>The type for a bare status code (a response written by the framework without a body).</summary>
     public static ProblemType ForStatus(int status) => status switch
     {

@@ -68,7 +68,8 @@ internal static class AuditEndpoints
         var audit = app.MapGroup("/api/v1/audit").WithTags("audit").RequireAuthorization(ReadPolicy);
         audit.MapGet(string.Empty, List);
         audit.MapGet("/verify", Verify);
-        audit.MapGet("/export", Export);
+        audit.MapGet("/export", Export).Produces<AuditRecordResponse>(StatusCodes.Status200OK, NdjsonContentType)
+            .WithDescription("One audit record per line (JSON Lines), in seq order.");
         return app;
     }
 

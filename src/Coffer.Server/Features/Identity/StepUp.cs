@@ -90,15 +90,21 @@ internal sealed class StepUp(Authenticator authenticator)
     }
 }
 
+/// <summary>Marks the endpoints that always need step-up (<see cref="StepUpExtensions.RequireStepUp"/>).</summary>
+internal sealed class StepUpMetadata
+{
+    public static readonly StepUpMetadata Instance = new();
+}
+
 internal static class StepUpExtensions
 {
-    /// <summary>The endpoint runs only with a valid step-up code (see <see cref="StepUp"/>).</summary>
+    /// <summary>The endpoint runs only with a valid step-up code (see <see cref="StepUp"/>); the metadata tells the API description.</summary>
     public static TBuilder RequireStepUp<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder => builder.AddEndpointFilter(async (context, next) =>
         {
             var stepUp = context.HttpContext.RequestServices.GetRequiredService<StepUp>();
             return await stepUp.VerifyAsync(context.HttpContext, context.HttpContext.RequestAborted) is { } refused ? refused : await next(context);
-        });
+        }).WithMetadata(StepUpMetadata.Instance);
 }
 
 /// <summary>The problem responses of failed credential checks, in one place so every endpoint words them alike.</summary>

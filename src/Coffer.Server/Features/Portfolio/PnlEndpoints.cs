@@ -44,9 +44,9 @@ internal static partial class PortfolioEndpoints
     public static IEndpointRouteBuilder MapPnlEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v1/portfolio/pnl", Pnl).RequireAuthorization(ReadPolicy).WithTags("portfolio");
-        app.MapGet("/api/v1/portfolio/pnl/export", PnlExport).RequireAuthorization(ReadPolicy).WithTags("portfolio");
+        app.MapGet("/api/v1/portfolio/pnl/export", PnlExport).RequireAuthorization(ReadPolicy).WithTags("portfolio").Produces(StatusCodes.Status200OK, contentType: CsvContentType);
         app.MapGet("/api/v1/trades", Trades).RequireAuthorization(TradingEndpoints.ReadPolicy).WithTags("trades");
-        app.MapGet("/api/v1/trades/export", TradesExport).RequireAuthorization(TradingEndpoints.ReadPolicy).WithTags("trades");
+        app.MapGet("/api/v1/trades/export", TradesExport).RequireAuthorization(TradingEndpoints.ReadPolicy).WithTags("trades").Produces(StatusCodes.Status200OK, contentType: CsvContentType);
         return app;
     }
 
@@ -167,5 +167,5 @@ internal static partial class PortfolioEndpoints
     }
 
     private static FileContentHttpResult Csv(StringWriter text, string name) =>
-        TypedResults.File(Encoding.UTF8.GetBytes(text.ToString()), "text/csv; charset=utf-8", name);
+        TypedResults.File(Encoding.UTF8.GetBytes(text.ToString()), CsvContentType + "; charset=utf-8", name);
 }

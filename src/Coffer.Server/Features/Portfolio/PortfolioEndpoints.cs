@@ -21,6 +21,7 @@ internal static partial class PortfolioEndpoints
     public const string ReadPolicy = "portfolio:read";
     public const string SettingsPolicy = "portfolio:settings";
     public const string NdJson = "application/x-ndjson";
+    public const string CsvContentType = "text/csv";
 
     private static readonly Dictionary<string, TimeSpan?> Ranges = new(StringComparer.Ordinal)
     {
@@ -55,7 +56,8 @@ internal static partial class PortfolioEndpoints
         portfolio.MapGet(string.Empty, Summary).RequireAuthorization(ReadPolicy);
         portfolio.MapGet("/balances", Balances).RequireAuthorization(ReadPolicy);
         portfolio.MapGet("/history", History).RequireAuthorization(ReadPolicy);
-        portfolio.MapPost("/refresh", Refresh).RequireAuthorization(ReadPolicy);
+        portfolio.MapPost("/refresh", Refresh).RequireAuthorization(ReadPolicy).Produces<RefreshView>(StatusCodes.Status200OK)
+            .WithDescription("With `Accept: application/x-ndjson`, one line per connection as it finishes, then `{\"result\": …}`.");
         portfolio.MapGet("/settings", GetSettings).RequireAuthorization(ReadPolicy);
         portfolio.MapPut("/settings", PutSettings).RequireAuthorization(SettingsPolicy);
         app.MapGet("/api/v1/markets", Markets).RequireAuthorization(ReadPolicy).WithTags("markets");

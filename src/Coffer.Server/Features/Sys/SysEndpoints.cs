@@ -31,6 +31,9 @@ internal static class SysEndpoints
 
         // The web app's antiforgery token: a signed-in browser needs one to post an unseal share while sealed.
         Web.WebAntiforgery.TokenPath,
+
+        // The API's description: it says nothing about this server's state, and a client may want it before unsealing.
+        OpenApi.ApiDocument.Path,
     };
 
     public static IEndpointRouteBuilder MapSysEndpoints(this IEndpointRouteBuilder app)
