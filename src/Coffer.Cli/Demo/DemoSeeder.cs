@@ -33,7 +33,7 @@ internal sealed class DemoSeeder(DemoApi api, DemoClock clock, Func<Cancellation
     {
         var password = NewPassword();
         var session = await SignUpAsync(adminToken, password, cancellationToken);
-        _totpSeed = await EnrolTotpAsync(session, cancellationToken);
+        await EnrolTotpAsync(session, cancellationToken);
 
         // Tokens under the trader's root, so they outlive the sign-up session: one to replay the trading with, one a
         // read-only portfolio tracker would hold (so the tokens page has one in use).
@@ -111,12 +111,11 @@ internal sealed class DemoSeeder(DemoApi api, DemoClock clock, Func<Cancellation
         return (Text(session, "token"), Text(session, "accessor"));
     }
 
-    private async Task<byte[]> EnrolTotpAsync((string Token, string Accessor) session, CancellationToken cancellationToken)
+    private async Task EnrolTotpAsync((string Token, string Accessor) session, CancellationToken cancellationToken)
     {
         var enrolment = await api.CallAsync(HttpMethod.Post, "/api/v1/auth/2fa/totp", session.Token, cancellationToken: cancellationToken);
         _totpSeed = Totp.FromBase32(Text(enrolment, "secret")) ?? throw new CliException("The server's TOTP secret is not base32.");
         await api.CallAsync(HttpMethod.Post, "/api/v1/auth/2fa/totp/confirm", session.Token, new JsonObject { ["code"] = await NextCodeAsync(cancellationToken) }, cancellationToken: cancellationToken);
-        return _totpSeed;
     }
 
     private async Task<(string Token, string Accessor)> CreateTokenAsync((string Token, string Accessor) session, string name, string[] scopes, CancellationToken cancellationToken)

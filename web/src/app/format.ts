@@ -9,11 +9,7 @@ export function money(value: number | string | null | undefined, currency: strin
     return "—";
   }
   if (FIAT.has(currency)) {
-    try {
-      return new Intl.NumberFormat(undefined, { style: "currency", currency, maximumFractionDigits: Math.abs(n) < 1 ? 4 : 2 }).format(n);
-    } catch {
-      // Fall through to the plain form.
-    }
+    return new Intl.NumberFormat(undefined, { style: "currency", currency, maximumFractionDigits: Math.abs(n) < 1 ? 4 : 2 }).format(n);
   }
   // Not an ISO 4217 currency (Intl would still format "BTC" as if it were one, with cents): a stablecoin reads like
   // the money it tracks, a coin keeps its precision.
