@@ -112,6 +112,14 @@ internal sealed class TokenAuthenticationHandler(
             return AuthenticateResult.Fail("The token is malformed, unknown, revoked or expired.");
         }
 
+        // A grant is the node an OAuth grant's access tokens hang from; its value is never issued, and should one ever
+        // be presented it authenticates nothing. The same holds for kinds that never belong in the token table.
+        if (token.Kind is not ("trader" or "session" or "api" or "credential" or "oauth" or "wrap"))
+        {
+            metrics.AuthFailure("invalid");
+            return AuthenticateResult.Fail("The token is malformed, unknown, revoked or expired.");
+        }
+
         if (fromCookie && token.Kind != "session")
         {
             metrics.AuthFailure("cookie_not_session");

@@ -16,7 +16,7 @@ internal static class TokenFormat
     private const int RandomChars = 43; // ceil(256 / log2(62))
     private const int ChecksumChars = 6; // 32 bits in base62
 
-    private static readonly string[] KindList = ["trader", "session", "api", "credential", "oauth", "wrap"];
+    private static readonly string[] KindList = ["trader", "session", "api", "credential", "oauth", "wrap", "grant", "refresh", "code", "client"];
     private static readonly System.Buffers.SearchValues<char> Base62Chars = System.Buffers.SearchValues.Create(Alphabet);
 
     public static readonly IReadOnlySet<string> Kinds = new HashSet<string>(KindList, StringComparer.Ordinal);

@@ -43,6 +43,12 @@ internal sealed class TokenRow
     /// plus the lifetime of the token cache: it is written only where a use reaches the database.
     /// </summary>
     public DateTimeOffset? LastUsedAt { get; set; }
+
+    /// <summary>
+    /// The RFC 7638 thumbprint of the DPoP key this token is bound to (RFC 9449 <c>cnf.jkt</c>): it is then accepted only
+    /// as <c>Authorization: DPoP</c> with a proof signed by that key. Null for a bearer token.
+    /// </summary>
+    public string? DpopJkt { get; set; }
 }
 
 internal sealed class TokenRowConfiguration : IEntityTypeConfiguration<TokenRow>
@@ -70,6 +76,7 @@ internal sealed class TokenRowConfiguration : IEntityTypeConfiguration<TokenRow>
 
         // Compared in SQL (the update that records a use never moves it back), so stored as UTC (Data/UtcTime.cs).
         e.Property(x => x.LastUsedAt).HasColumnName("last_used_at").AsUtc();
+        e.Property(x => x.DpopJkt).HasColumnName("dpop_jkt");
         e.HasIndex(x => x.ParentAccessor).HasDatabaseName("ix_tokens_parent_accessor");
     }
 }

@@ -21,7 +21,8 @@ internal sealed record TokenInfo(
     int? MaxUses,
     int UseCount,
     TradingLimits? Trading,
-    DateTimeOffset? LastUsedAt = null)
+    DateTimeOffset? LastUsedAt = null,
+    string? DpopJkt = null)
 {
     public bool IsActiveAt(DateTimeOffset now) => RevokedAt is null && (ExpiresAt is not { } expires || expires > now);
 
@@ -39,7 +40,8 @@ internal sealed record TokenInfo(
         row.MaxUses,
         row.UseCount,
         TradingLimits.FromJson(row.TradingLimits),
-        row.LastUsedAt);
+        row.LastUsedAt,
+        row.DpopJkt);
 }
 
 /// <summary>

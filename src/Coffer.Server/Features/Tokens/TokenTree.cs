@@ -31,7 +31,7 @@ internal sealed class TokenTree(IDbContextFactory<CofferDb> factory, TokenStore 
 {
     public const int MaxDisplayName = 100;
     private static readonly System.Collections.Frozen.FrozenSet<string> ChildKinds =
-        System.Collections.Frozen.FrozenSet.ToFrozenSet(["session", "api", "credential", "oauth", "wrap"], StringComparer.Ordinal);
+        System.Collections.Frozen.FrozenSet.ToFrozenSet(["session", "api", "credential", "oauth", "wrap", "grant"], StringComparer.Ordinal);
 
     /// <summary>A user's root trader token: the top of their tree, with the scopes their role allows.</summary>
     public async Task<IssuedToken> CreateRootAsync(Guid userId, IReadOnlyCollection<string> scopes, CancellationToken cancellationToken)
