@@ -9,6 +9,7 @@ using Coffer.Server.Features.Connections;
 using Coffer.Server.Features.Identity;
 using Coffer.Server.Features.Metrics;
 using Coffer.Server.Features.Notifications;
+using Coffer.Server.Features.OAuth;
 using Coffer.Server.Features.OpenApi;
 using Coffer.Server.Features.Perimeter;
 using Coffer.Server.Features.Portfolio;
@@ -145,6 +146,8 @@ internal static partial class ServerHost
         services.AddTrading();
         services.AddWebApp();
         services.AddApiDocument();
+        services.AddOAuth();
+        services.AddSingleton<Features.OAuth.OAuthDpop>();
         services.AddSingleton(sp => new CofferVault(
             sp.GetRequiredService<IVaultStore>(),
             new VaultOptions { Provider = settings.KeyProvider, Pkcs11 = settings.Pkcs11, DevKeyFile = settings.DevKeyFilePath, Meter = sp.GetRequiredService<CofferMetrics>().Meter },
@@ -213,6 +216,7 @@ internal static partial class ServerHost
         app.MapWebEndpoints();
         app.MapAdminEndpoints();
         app.MapMetricsEndpoints();
+        app.MapOAuthEndpoints();
         app.MapApiDocument();
         return app;
     }

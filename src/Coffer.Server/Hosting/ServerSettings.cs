@@ -98,6 +98,12 @@ internal sealed record ServerSettings
     /// </summary>
     public IReadOnlyList<string> PasskeyOrigins { get; init; } = [];
 
+    /// <summary>
+    /// The https origin people and OAuth clients reach Coffer at (COFFER_PUBLIC_URL), e.g. https://coffer.example.com: the
+    /// OAuth issuer. Null: https://localhost:PORT of <see cref="Listen"/>.
+    /// </summary>
+    public string? PublicUrl { get; init; }
+
     public string SqlitePath => Path.Combine(DataDirectory, "coffer.db");
 
     public string DevKeyFilePath => Path.Combine(DataDirectory, "dev-unseal.key");

@@ -86,6 +86,7 @@ internal static class SettingsResolver
             PortfolioSyncInterval = SyncInterval(environment("COFFER_PORTFOLIO_SYNC_MINUTES")),
             PasskeyRpId = environment("COFFER_PASSKEY_RP_ID") is { Length: > 0 } rpId ? rpId.Trim().ToLowerInvariant() : null,
             PasskeyOrigins = PasskeyOrigins(environment("COFFER_PASSKEY_ORIGINS")),
+            PublicUrl = PublicUrl(environment("COFFER_PUBLIC_URL")),
         };
         _ = ListenEndpoint.Parse(settings.Listen);
         if ((settings.TlsCertificatePath is null) != (settings.TlsKeyPath is null))
@@ -117,6 +118,12 @@ internal static class SettingsResolver
         : int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var minutes) && minutes is >= 1 and <= 1440
             ? TimeSpan.FromMinutes(minutes)
             : throw new SettingsException($"COFFER_PORTFOLIO_SYNC_MINUTES must be a whole number of minutes from 1 to 1440 (a day), not '{value}'.");
+
+    /// <summary>An https origin (scheme, host, optional port), normalised; the OAuth issuer must name exactly one.</summary>
+    private static string? PublicUrl(string? value) =>
+        value is null or { Length: 0 } ? null
+        : Features.Identity.PasskeyRelyingParty.Normalize(value) is { } origin ? origin
+        : throw new SettingsException($"COFFER_PUBLIC_URL must be the https address Coffer is reached at, such as https://coffer.example.com (scheme, host and optional port, no path), not '{value}'.");
 
     private static string? EgressAddress(string? value) =>
         value is null ? null

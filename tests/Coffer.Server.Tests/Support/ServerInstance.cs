@@ -62,12 +62,14 @@ internal sealed class ServerInstance : IAsyncDisposable
     }
 
     /// <param name="useCookies">False: the client keeps no cookies, and a test sets the Cookie header itself.</param>
-    public static HttpClient CreateClient(ServerSettings settings, Uri address, Action<SslClientAuthenticationOptions>? tls = null, bool useCookies = true)
+    /// <param name="followRedirects">False: a redirect is answered to the test as it is (OAuth's authorization endpoint).</param>
+    public static HttpClient CreateClient(ServerSettings settings, Uri address, Action<SslClientAuthenticationOptions>? tls = null, bool useCookies = true, bool followRedirects = true)
     {
         var trusted = X509CertificateLoader.LoadCertificateFromFile(settings.TlsCertificatePath ?? settings.GeneratedCertificatePath);
         var handler = new SocketsHttpHandler
         {
             UseCookies = useCookies,
+            AllowAutoRedirect = followRedirects,
             SslOptions = new SslClientAuthenticationOptions
             {
                 RemoteCertificateValidationCallback = (_, certificate, _, _) => TrustsOnly(trusted, certificate),

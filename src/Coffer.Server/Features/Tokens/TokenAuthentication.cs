@@ -36,6 +36,13 @@ internal sealed class TokenAuthenticationHandler(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
+        // The OAuth endpoints authenticate clients, not tokens (HTTP Basic there is a client secret): nothing of theirs is
+        // a Coffer token, so nothing there counts as a failed token authentication either.
+        if (Request.Path.StartsWithSegments(OAuth.OAuthEndpoints.PathPrefix, StringComparison.Ordinal))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
         var header = Request.Headers.Authorization.ToString();
         string presented;
         var fromCookie = false;
