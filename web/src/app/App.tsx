@@ -20,6 +20,8 @@ const TradePage = lazy(() => import("../pages/trade/TradePage"));
 const TokensPage = lazy(() => import("../pages/tokens/TokensPage"));
 const TokenPage = lazy(() => import("../pages/tokens/TokenPage"));
 const SecurityPage = lazy(() => import("../pages/security/SecurityPage"));
+const ConsentPage = lazy(() => import("../pages/oauth/ConsentPage"));
+const DeveloperAppsPage = lazy(() => import("../pages/oauth/DeveloperAppsPage"));
 const AdminPage = lazy(() => import("../pages/admin/AdminPage"));
 const NotFoundPage = lazy(() => import("../pages/NotFoundPage"));
 
@@ -47,6 +49,15 @@ export function App() {
             <Route path="/setup" element={<SetupPage />} />
             <Route path="/unfreeze" element={<UnfreezePage />} />
             <Route path="/frozen" element={<UnfreezePage />} />
+            {/* Outside the app's frame: the consent is the one thing on screen, and who is asking is not hidden by the nav. */}
+            <Route
+              path="/consent/:id"
+              element={
+                <RequireSession>
+                  <ConsentPage />
+                </RequireSession>
+              }
+            />
             <Route
               element={
                 <RequireSession>
@@ -64,6 +75,7 @@ export function App() {
               <Route path="trade" element={<TradePage />} />
               <Route path="tokens" element={<TokensPage />} />
               <Route path="tokens/:accessor" element={<TokenPage />} />
+              <Route path="apps" element={<DeveloperAppsPage />} />
               <Route path="security" element={<SecurityPage />} />
               <Route path="admin" element={<AdminPage />} />
               <Route path="*" element={<NotFoundPage />} />

@@ -19,6 +19,7 @@ export const NAV: NavItem[] = [
   { to: "/pnl", label: "PnL" },
   { to: "/exchanges", label: "Exchanges", primary: true },
   { to: "/tokens", label: "Tokens & apps" },
+  { to: "/apps", label: "Developer apps" },
   { to: "/security", label: "Security", primary: true },
   { to: "/admin", label: "Admin", role: "admin" },
 ];

@@ -15,9 +15,10 @@ import { SuccessNotice } from "../../components/SuccessNotice";
 import { TableWrap } from "../../components/TableWrap";
 import "../common/common.css";
 import { useResetOn } from "../common/useResetOn";
-import { EXCHANGES } from "../exchanges/exchanges";
 import { limitWords } from "../trade/limits";
+import { ConnectedAppsSection } from "../oauth/ConnectedAppsSection";
 import { RevokeTokenDialog } from "./RevokeTokenDialog";
+import { TradingLimitsFields } from "./TradingLimitsFields";
 import { buildTokenRequest, EMPTY_TOKEN_FORM, EXPIRIES, inheritedExpiryLabel, needsStepUp, SCOPES, scopeLabel, type TokenForm, type TokenFormErrors } from "./tokens";
 import "./tokens.css";
 import { KIND_NAMES, type TokenInfo } from "./types";
@@ -103,6 +104,8 @@ export default function TokensPage() {
         ) : null}
         {tokens.data && (tokens.data.next || pages.page > 0) ? <Pager page={pages.page} hasNext={Boolean(tokens.data.next)} onPrevious={pages.previous} onNext={() => tokens.data?.next && pages.next(tokens.data.next)} /> : null}
       </div>
+
+      <ConnectedAppsSection currency={me.currency} />
 
       {created ? <CreatedDialog created={created} onClose={() => setCreated(null)} /> : null}
     </section>
@@ -306,44 +309,7 @@ function CreateTokenForm({ available, sessionExpires, canStepUp, onCreated }: { 
           </div>
         </fieldset>
 
-        {trades ? (
-          <fieldset>
-            <legend>Trading limits</legend>
-            <p className="small muted">Orders outside these are refused before they reach an exchange. Values are in your currency.</p>
-            <div className="tk-limits">
-              <fieldset className="tk-exchanges">
-                <legend>Exchanges (none ticked: any)</legend>
-                {EXCHANGES.filter((x) => x.available).map((x) => (
-                  <label key={x.id} className="check">
-                    <input type="checkbox" checked={form.exchanges.includes(x.id)} onChange={(e) => set("exchanges", e.target.checked ? [...form.exchanges, x.id] : form.exchanges.filter((y) => y !== x.id))} />
-                    <span>{x.name}</span>
-                  </label>
-                ))}
-              </fieldset>
-              <label className="field" htmlFor={`${id}-symbols`}>
-                <span>Markets</span>
-                <input id={`${id}-symbols`} autoComplete="off" autoCapitalize="characters" placeholder="BTC/USDT, ETH/USDT" value={form.symbols} onChange={(e) => set("symbols", e.target.value)} aria-invalid={Boolean(errors.symbols)} aria-describedby={described("symbols")} />
-                {err("symbols")}
-              </label>
-              <label className="field" htmlFor={`${id}-maxOrderNotional`}>
-                <span>Maximum order value</span>
-                <input id={`${id}-maxOrderNotional`} inputMode="decimal" autoComplete="off" value={form.maxOrderNotional} onChange={(e) => set("maxOrderNotional", e.target.value)} aria-invalid={Boolean(errors.maxOrderNotional)} aria-describedby={described("maxOrderNotional")} />
-                {err("maxOrderNotional")}
-              </label>
-              <label className="field" htmlFor={`${id}-priceBandPercent`}>
-                <span>Price band (%)</span>
-                <input id={`${id}-priceBandPercent`} inputMode="decimal" autoComplete="off" value={form.priceBandPercent} onChange={(e) => set("priceBandPercent", e.target.value)} aria-invalid={Boolean(errors.priceBandPercent)} aria-describedby={described("priceBandPercent", `${id}-band-help`)} />
-                <small id={`${id}-band-help`}>How far from the market price a limit or trigger may be.</small>
-                {err("priceBandPercent")}
-              </label>
-              <label className="field" htmlFor={`${id}-dailyVolumeCap`}>
-                <span>Daily volume cap</span>
-                <input id={`${id}-dailyVolumeCap`} inputMode="decimal" autoComplete="off" value={form.dailyVolumeCap} onChange={(e) => set("dailyVolumeCap", e.target.value)} aria-invalid={Boolean(errors.dailyVolumeCap)} aria-describedby={described("dailyVolumeCap")} />
-                {err("dailyVolumeCap")}
-              </label>
-            </div>
-          </fieldset>
-        ) : null}
+        {trades ? <TradingLimitsFields id={id} form={form} errors={errors} onChange={(patch) => setForm((f) => ({ ...f, ...patch }))} /> : null}
 
         <ErrorNotice error={error} />
         <div className="row">

@@ -133,10 +133,23 @@ export interface CreateTokenBody {
   ttl_seconds?: number;
   ip_allowlist?: string[];
   max_uses?: number;
-  trading?: { exchanges?: string[]; symbols?: string[]; max_order_notional?: number; price_band_percent?: number; daily_volume_cap?: number };
+  trading?: TradingLimitsBody;
+}
+
+/** The trading-limit fields a token and an OAuth app share (the form's text, as typed). */
+export type LimitsForm = Pick<TokenForm, "exchanges" | "symbols" | "maxOrderNotional" | "priceBandPercent" | "dailyVolumeCap">;
+
+/** `trading` of a create request: only the limits that were set. */
+export interface TradingLimitsBody {
+  exchanges?: string[];
+  symbols?: string[];
+  max_order_notional?: number;
+  price_band_percent?: number;
+  daily_volume_cap?: number;
 }
 
 export type TokenFormErrors = Partial<Record<keyof TokenForm, string>>;
+export type LimitsFormErrors = Partial<Record<keyof LimitsForm, string>>;
 
 const positive = (text: string): number | null => {
   const t = text.trim();
@@ -145,20 +158,11 @@ const positive = (text: string): number | null => {
   return n > 0 ? n : null;
 };
 
-/** Validates the form and builds the request; errors per field (an empty object when it can be sent). */
-export function buildTokenRequest(form: TokenForm): { body: CreateTokenBody | null; errors: TokenFormErrors } {
-  const errors: TokenFormErrors = {};
-  if (form.scopes.length === 0) {
-    errors.scopes = "Choose at least one thing the token may do.";
-  }
-  if (form.displayName.length > 100 || /[\u0000-\u001f\u007f]/.test(form.displayName)) {
-    errors.displayName = "Use at most 100 printable characters.";
-  }
-  const ranges = splitList(form.ipRanges);
-  const bad = ranges.filter((r) => !validCidr(r));
-  if (bad.length > 0) {
-    errors.ipRanges = `Not an IP address or CIDR range: ${bad.join(", ")}. Write them like 203.0.113.7 or 203.0.113.0/24.`;
-  }
+/**
+ * Validates the trading-limit fields into `errors` (per field) and returns the limits that were set, or undefined when
+ * none was (no limits of its own beyond the parent's). Shared by tokens and OAuth apps, which the server checks alike.
+ */
+export function buildTradingLimits(form: LimitsForm, errors: LimitsFormErrors): TradingLimitsBody | undefined {
   const symbols = splitList(form.symbols).map((s) => s.toUpperCase());
   const badSymbols = symbols.filter((s) => !/^[A-Z0-9.\-_]+\/[A-Z0-9.\-_]+$/.test(s));
   if (badSymbols.length > 0) {
@@ -179,6 +183,31 @@ export function buildTokenRequest(form: TokenForm): { body: CreateTokenBody | nu
     errors.priceBandPercent = "A price band is at most 100%.";
   }
   const dailyVolumeCap = limit("dailyVolumeCap");
+  const trading: TradingLimitsBody = {
+    ...(form.exchanges.length ? { exchanges: form.exchanges } : {}),
+    ...(symbols.length ? { symbols } : {}),
+    ...(maxOrderNotional !== undefined ? { max_order_notional: maxOrderNotional } : {}),
+    ...(priceBandPercent !== undefined ? { price_band_percent: priceBandPercent } : {}),
+    ...(dailyVolumeCap !== undefined ? { daily_volume_cap: dailyVolumeCap } : {}),
+  };
+  return Object.keys(trading).length ? trading : undefined;
+}
+
+/** Validates the form and builds the request; errors per field (an empty object when it can be sent). */
+export function buildTokenRequest(form: TokenForm): { body: CreateTokenBody | null; errors: TokenFormErrors } {
+  const errors: TokenFormErrors = {};
+  if (form.scopes.length === 0) {
+    errors.scopes = "Choose at least one thing the token may do.";
+  }
+  if (form.displayName.length > 100 || /[\u0000-\u001f\u007f]/.test(form.displayName)) {
+    errors.displayName = "Use at most 100 printable characters.";
+  }
+  const ranges = splitList(form.ipRanges);
+  const bad = ranges.filter((r) => !validCidr(r));
+  if (bad.length > 0) {
+    errors.ipRanges = `Not an IP address or CIDR range: ${bad.join(", ")}. Write them like 203.0.113.7 or 203.0.113.0/24.`;
+  }
+  const trading = buildTradingLimits(form, errors);
   let maxUses: number | undefined;
   if (form.maxUses.trim()) {
     if (!/^\d+$/.test(form.maxUses.trim()) || Number(form.maxUses) < 1 || Number(form.maxUses) > 2_147_483_647) {
@@ -194,13 +223,6 @@ export function buildTokenRequest(form: TokenForm): { body: CreateTokenBody | nu
   if (Object.keys(errors).length > 0) {
     return { body: null, errors };
   }
-  const trading: NonNullable<CreateTokenBody["trading"]> = {
-    ...(form.exchanges.length ? { exchanges: form.exchanges } : {}),
-    ...(symbols.length ? { symbols } : {}),
-    ...(maxOrderNotional !== undefined ? { max_order_notional: maxOrderNotional } : {}),
-    ...(priceBandPercent !== undefined ? { price_band_percent: priceBandPercent } : {}),
-    ...(dailyVolumeCap !== undefined ? { daily_volume_cap: dailyVolumeCap } : {}),
-  };
   const body: CreateTokenBody = {
     kind: "api",
     ...(form.underRoot ? { parent: "root" as const } : {}),
@@ -209,7 +231,7 @@ export function buildTokenRequest(form: TokenForm): { body: CreateTokenBody | nu
     ...(expiry?.seconds ? { ttl_seconds: expiry.seconds } : {}),
     ...(ranges.length ? { ip_allowlist: ranges } : {}),
     ...(maxUses !== undefined ? { max_uses: maxUses } : {}),
-    ...(Object.keys(trading).length ? { trading } : {}),
+    ...(trading ? { trading } : {}),
   };
   return { body, errors };
 }

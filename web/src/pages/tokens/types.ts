@@ -37,5 +37,6 @@ export const KIND_NAMES: Record<string, string> = {
   api: "API token",
   credential: "Exchange key credential",
   oauth: "App (OAuth)",
+  grant: "App grant (OAuth)",
   wrap: "One-time wrapping token",
 };
