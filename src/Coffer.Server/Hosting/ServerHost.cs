@@ -9,6 +9,7 @@ using Coffer.Server.Features.Connections;
 using Coffer.Server.Features.Identity;
 using Coffer.Server.Features.Metrics;
 using Coffer.Server.Features.Notifications;
+using Coffer.Server.Features.OAuth.Dpop;
 using Coffer.Server.Features.OpenApi;
 using Coffer.Server.Features.Perimeter;
 using Coffer.Server.Features.Portfolio;
@@ -134,6 +135,7 @@ internal static partial class ServerHost
         services.AddSingleton<IVaultStore, EfVaultStore>();
         services.AddCofferMetrics();
         services.AddTokens();
+        services.AddDpop();
         services.AddCofferRateLimits(settings.RateLimits);
         services.AddIdentityFeature(settings);
         services.AddSingleton<VaultInitializer>();
