@@ -10,6 +10,7 @@ using Coffer.Server.Features.Identity;
 using Coffer.Server.Features.Metrics;
 using Coffer.Server.Features.Notifications;
 using Coffer.Server.Features.OAuth;
+using Coffer.Server.Features.OAuth.Dpop;
 using Coffer.Server.Features.OpenApi;
 using Coffer.Server.Features.Perimeter;
 using Coffer.Server.Features.Portfolio;
@@ -135,6 +136,7 @@ internal static partial class ServerHost
         services.AddSingleton<IVaultStore, EfVaultStore>();
         services.AddCofferMetrics();
         services.AddTokens();
+        services.AddDpop();
         services.AddCofferRateLimits(settings.RateLimits);
         services.AddIdentityFeature(settings);
         services.AddSingleton<VaultInitializer>();

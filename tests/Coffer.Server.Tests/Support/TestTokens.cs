@@ -7,12 +7,12 @@ namespace Coffer.Server.Tests.Support;
 
 /// <summary>
 /// Tokens written straight into the database, for tests that need one the tree would never mint (a parentless token
-/// of another user, one already expired). The server itself only creates tokens through <see cref="TokenTree"/>.
+/// of another user, one already expired, one bound to a DPoP key). The server itself only creates tokens through <see cref="TokenTree"/>.
 /// </summary>
 internal static class TestTokens
 {
     public static async Task<(string Token, string Accessor)> InsertAsync(
-        this ServerInstance server, Guid userId, IEnumerable<string> scopes, DateTimeOffset? expiresAt = null, string kind = "api")
+        this ServerInstance server, Guid userId, IEnumerable<string> scopes, DateTimeOffset? expiresAt = null, string kind = "api", string? dpopJkt = null)
     {
         var token = TokenFormat.Create(kind);
         var row = new TokenRow
@@ -24,6 +24,7 @@ internal static class TestTokens
             Scopes = string.Join(' ', scopes),
             CreatedAt = DateTimeOffset.UtcNow,
             ExpiresAt = expiresAt,
+            DpopJkt = dpopJkt,
         };
         await using var db = await server.Services.GetRequiredService<IDbContextFactory<CofferDb>>().CreateDbContextAsync();
         db.Tokens.Add(row);

@@ -40,7 +40,7 @@ internal sealed class CofferMetrics : IDisposable
             description: "Time to answer HTTP requests in seconds, by method and route template.",
             tags: null,
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = RequestBuckets });
-        _authFailures = Meter.CreateCounter<long>("coffer_auth_failures", description: "Requests whose credential was refused, by reason (invalid: malformed, unknown, revoked or expired; ip_denied; not_bearer; cookie_not_session).");
+        _authFailures = Meter.CreateCounter<long>("coffer_auth_failures", description: "Requests whose credential was refused, by reason (invalid: malformed, unknown, revoked or expired; ip_denied; not_bearer; cookie_not_session; dpop: a DPoP-bound token without a valid proof, or an unbound one sent as DPoP).");
         _rateLimited = Meter.CreateCounter<long>("coffer_rate_limited_requests", description: "Requests answered 429 by the rate limiter, by policy (interactive, api, anonymous, per_ip).");
         _tokenUses = Meter.CreateCounter<long>("coffer_token_uses", description: "Requests authenticated by a token, by token kind.");
         Exchanges = new ExchangeMetrics(Meter);

@@ -110,7 +110,7 @@ internal sealed class ApiOperationTransformer(IAuthorizationPolicyProvider polic
 
         if (!access.Anonymous)
         {
-            Add(operation, document, StatusCodes.Status401Unauthorized, "No valid token (`unauthorized`).");
+            Add(operation, document, StatusCodes.Status401Unauthorized, "No valid token (`unauthorized`), or a DPoP-bound token without a valid DPoP proof (`invalid-dpop-proof`).");
         }
 
         if (!access.Anonymous || !HttpMethods.IsGet(method))

@@ -6,9 +6,12 @@ using Microsoft.Extensions.Options;
 namespace Coffer.Server.Features.Tokens;
 
 /// <summary>
-/// Authenticates <c>Authorization: Bearer cof_...</c>, else the web app's session cookie
-/// (<see cref="Web.SessionCookie.Name"/>), which only ever authenticates a token of kind <c>session</c>. The principal
-/// carries the token's accessor (never its value), kind, owner, scopes and how it came (<see cref="TransportClaim"/>).
+/// Authenticates <c>Authorization: Bearer cof_...</c> or <c>Authorization: DPoP cof_...</c> with a DPoP proof
+/// (RFC 9449 §7), else the web app's session cookie (<see cref="Web.SessionCookie.Name"/>), which only ever
+/// authenticates a token of kind <c>session</c>. A DPoP-bound token (<see cref="TokenInfo.DpopJkt"/>) authenticates
+/// only under the DPoP scheme with a valid proof by its key: as a Bearer token it is refused, or stealing the token
+/// alone would be enough after all (RFC 9449 §7.2). The principal carries the token's accessor (never its value), kind,
+/// owner, scopes and how it came (<see cref="TransportClaim"/>).
 /// </summary>
 internal sealed class TokenAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -18,7 +21,8 @@ internal sealed class TokenAuthenticationHandler(
     Notifications.INotifier notifier,
     Audit.AuditLog audit,
     IpDeniedNotices notices,
-    Metrics.CofferMetrics metrics)
+    Metrics.CofferMetrics metrics,
+    OAuth.Dpop.DpopProofValidator dpop)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "CofferToken";
@@ -31,6 +35,9 @@ internal sealed class TokenAuthenticationHandler(
 
     /// <summary>HttpContext.Items key holding the <see cref="TokenInfo"/> of a live token refused for its address.</summary>
     public const string IpDeniedItem = "coffer.token.ip_denied";
+
+    /// <summary>HttpContext.Items key holding the <see cref="DpopRefusal"/> of a request refused under RFC 9449's rules.</summary>
+    public const string DpopRefusedItem = "coffer.token.dpop_refused";
 
     private const string SessionPrefix = "cof_session_";
 
@@ -46,16 +53,26 @@ internal sealed class TokenAuthenticationHandler(
         var header = Request.Headers.Authorization.ToString();
         string presented;
         var fromCookie = false;
+        var viaDpop = false;
         if (!string.IsNullOrEmpty(header))
         {
+            // Auth scheme names are case-insensitive (RFC 9110 §11.1).
             const string bearer = "Bearer ";
-            if (!header.StartsWith(bearer, StringComparison.OrdinalIgnoreCase))
+            const string dpopScheme = "DPoP ";
+            if (header.StartsWith(bearer, StringComparison.OrdinalIgnoreCase))
+            {
+                presented = header[bearer.Length..].Trim();
+            }
+            else if (header.StartsWith(dpopScheme, StringComparison.OrdinalIgnoreCase))
+            {
+                presented = header[dpopScheme.Length..].Trim();
+                viaDpop = true;
+            }
+            else
             {
                 metrics.AuthFailure("not_bearer");
-                return AuthenticateResult.Fail("Only Bearer tokens are accepted.");
+                return AuthenticateResult.Fail("Only Bearer and DPoP tokens are accepted.");
             }
-
-            presented = header[bearer.Length..].Trim();
         }
         else if (Request.Cookies.TryGetValue(Web.SessionCookie.Name, out var cookie) && !string.IsNullOrEmpty(cookie))
         {
@@ -133,6 +150,13 @@ internal sealed class TokenAuthenticationHandler(
             return AuthenticateResult.Fail("The session cookie holds no session token.");
         }
 
+        if ((token.DpopJkt is not null || viaDpop) && await CheckDpopAsync(token, presented, viaDpop) is { } refusal)
+        {
+            metrics.AuthFailure("dpop");
+            Context.Items[DpopRefusedItem] = refusal;
+            return AuthenticateResult.Fail(refusal.Description);
+        }
+
         metrics.TokenUse(token.Kind);
         var claims = new List<Claim>
         {
@@ -148,6 +172,17 @@ internal sealed class TokenAuthenticationHandler(
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        if (Context.Items.TryGetValue(DpopRefusedItem, out var item) && item is DpopRefusal refusal)
+        {
+            // RFC 9449 §7.1: the DPoP challenge names the error and the algorithms a proof may use; the body is still a
+            // Coffer problem, like every other error.
+            Response.Headers.WWWAuthenticate = $"DPoP error=\"{refusal.Error}\", error_description=\"{QuotedText(refusal.Description)}\", algs=\"{OAuth.Dpop.DpopProofValidator.AlgorithmList}\"";
+            return Problems.Problem.WriteAsync(
+                Context,
+                refusal.Error == OAuth.Dpop.DpopResult.InvalidDpopProof ? Problems.ProblemType.InvalidDpopProof : Problems.ProblemType.Unauthorized,
+                refusal.Description);
+        }
+
         if (Context.Items.ContainsKey(IpDeniedItem))
         {
             return Problems.Problem.WriteAsync(Context, Problems.ProblemType.IpNotAllowed, "This token is bound to other IP ranges. Use it from an allowed address, or create a token for this one.");
@@ -161,4 +196,32 @@ internal sealed class TokenAuthenticationHandler(
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         Problems.Problem.WriteAsync(Context, Problems.ProblemType.Forbidden, "This token's scopes do not allow this action.");
+
+    /// <summary>
+    /// Why a live token may not be used this way, or null if it may: a bound token needs the DPoP scheme and a valid
+    /// proof by its key for this very request (method, URI, token hash); an unbound one may not pose as DPoP.
+    /// </summary>
+    private async Task<DpopRefusal?> CheckDpopAsync(TokenInfo token, string presented, bool viaDpop)
+    {
+        if (token.DpopJkt is null)
+        {
+            return new DpopRefusal("invalid_token", "This token is not DPoP-bound: send it as 'Authorization: Bearer cof_...'.");
+        }
+
+        if (!viaDpop)
+        {
+            return new DpopRefusal("invalid_token", "This token is DPoP-bound: send it as 'Authorization: DPoP cof_...' with a DPoP proof header, never as a Bearer token.");
+        }
+
+        var result = await dpop.ValidateAsync(
+            Request.Headers["DPoP"], Request.Method, OAuth.Dpop.DpopProofValidator.RequestHtu(Request), presented, token.DpopJkt, Context.RequestAborted);
+        return result.Succeeded ? null : new DpopRefusal(OAuth.Dpop.DpopResult.InvalidDpopProof, result.ErrorDescription!);
+    }
+
+    /// <summary>Text safe inside an RFC 9110 quoted-string: printable ASCII, without quotes or backslashes.</summary>
+    private static string QuotedText(string text) =>
+        string.Concat(text.Select(c => c is '"' or '\\' ? '\'' : c is >= ' ' and <= '~' ? c : '?'));
+
+    /// <summary>A refusal under RFC 9449: the OAuth error code (<c>invalid_dpop_proof</c> or <c>invalid_token</c>) and what was wrong.</summary>
+    private sealed record DpopRefusal(string Error, string Description);
 }
