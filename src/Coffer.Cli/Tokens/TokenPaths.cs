@@ -16,7 +16,7 @@ internal static class TokenPaths
 
     public static string Lookup(string accessor) => accessor == SelfName ? Self : Token(accessor);
 
-    public static string Log(string accessor) => $"{Token(accessor)}/log";
+    public static string Log(string accessor) => $"{Token(accessor)}/access-log";
 
     // Accessors are validated before they get here (TokenArguments.Accessor); escaping anyway keeps a path a path.
     private static string Escape(string accessor) => Uri.EscapeDataString(accessor);

@@ -55,6 +55,9 @@ internal sealed record ServerSettings
     /// <summary>Rate limits per token tier and per client IP.</summary>
     public Features.Perimeter.RateLimitSettings RateLimits { get; init; } = new();
 
+    /// <summary>Requests per token and UTC day, by tier, counted across every node (COFFER_DAILY_QUOTA_*).</summary>
+    public Features.Perimeter.DailyQuotaSettings DailyQuotas { get; init; } = new();
+
     /// <summary>The SMTP server for e-mail notifications (COFFER_SMTP_*); null when e-mail is not configured.</summary>
     public SmtpSettings? Smtp { get; init; }
 

@@ -68,6 +68,7 @@ internal static class SettingsResolver
                 Quota(environment, "COFFER_RATE_LIMIT_API", 100),
                 Quota(environment, "COFFER_RATE_LIMIT_ANONYMOUS", 60),
                 Quota(environment, "COFFER_RATE_LIMIT_PER_IP", 2000)),
+            DailyQuotas = DailyQuotas(environment),
             TlsKeyPath = environment("COFFER_TLS_KEY"),
             Smtp = NotificationSettingsResolver.Smtp(environment),
             Notifications = NotificationSettingsResolver.Notifications(environment),
@@ -106,6 +107,27 @@ internal static class SettingsResolver
         : int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var quota) && quota >= 1
             ? quota
             : throw new SettingsException($"{name} must be a positive whole number of requests per 10 seconds, not '{value}'.");
+
+    private static Features.Perimeter.DailyQuotaSettings DailyQuotas(Func<string, string?> environment)
+    {
+        var defaults = new Features.Perimeter.DailyQuotaSettings();
+        return new Features.Perimeter.DailyQuotaSettings(
+            environment("COFFER_DAILY_QUOTAS") switch
+            {
+                null or "1" or "true" => true,
+                "0" or "false" => false,
+                var other => throw new SettingsException($"COFFER_DAILY_QUOTAS must be true or false, not '{other}'."),
+            },
+            Whole(environment, "COFFER_DAILY_QUOTA_INTERACTIVE", defaults.Interactive, 1, int.MaxValue, "requests per token and UTC day"),
+            Whole(environment, "COFFER_DAILY_QUOTA_API", defaults.Api, 1, int.MaxValue, "requests per token and UTC day"),
+            Whole(environment, "COFFER_DAILY_QUOTA_LEASE", defaults.LeaseSize, 1, 10_000, "requests a node takes from the shared counter at once, from 1 to 10000"));
+    }
+
+    private static int Whole(Func<string, string?> environment, string name, int fallback, int min, int max, string what) =>
+        environment(name) is not { } value ? fallback
+        : int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) && number >= min && number <= max
+            ? number
+            : throw new SettingsException($"{name} must be a positive whole number of {what}, not '{value}'.");
 
     private static TimeSpan RecheckInterval(string? value) =>
         value is null ? TimeSpan.FromHours(6)

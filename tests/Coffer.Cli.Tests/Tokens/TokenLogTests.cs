@@ -9,7 +9,7 @@ public sealed class TokenLogTests
     public async Task Log_DefaultLimit_AsksForTheLatestHundredAndShowsThemNewestFirst()
     {
         await using var server = await FakeTokenServer.StartAsync();
-        server.On("GET", "/api/v1/tokens/acc_bot/log?limit=100", 200, Page(null, Entry(9, "GET", "/api/v1/tokens/self", 200), Entry(8, "POST", "/api/v1/tokens/", 400)));
+        server.On("GET", "/api/v1/tokens/acc_bot/access-log?limit=100", 200, Page(null, Entry(9, "GET", "/api/v1/tokens/self", 200), Entry(8, "POST", "/api/v1/tokens/", 400)));
 
         var result = await CliRunner.RunAsync(server.Environment(), "token", "log", "acc_bot");
 
@@ -32,13 +32,13 @@ public sealed class TokenLogTests
     public async Task Log_LimitAcrossPages_FollowsNextWithBeforeUntilTheLimit()
     {
         await using var server = await FakeTokenServer.StartAsync();
-        server.On("GET", "/api/v1/tokens/acc_bot/log?limit=3", 200, Page(8, Entry(9, "GET", "/a", 200), Entry(8, "GET", "/b", 200)));
-        server.On("GET", "/api/v1/tokens/acc_bot/log?limit=1&before=8", 200, Page(7, Entry(7, "GET", "/c", 200)));
+        server.On("GET", "/api/v1/tokens/acc_bot/access-log?limit=3", 200, Page(8, Entry(9, "GET", "/a", 200), Entry(8, "GET", "/b", 200)));
+        server.On("GET", "/api/v1/tokens/acc_bot/access-log?limit=1&before=8", 200, Page(7, Entry(7, "GET", "/c", 200)));
 
         var result = await CliRunner.RunAsync(server.Environment(), "token", "log", "acc_bot", "--limit", "3", "--format", "json");
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Equal(["/api/v1/tokens/acc_bot/log?limit=3", "/api/v1/tokens/acc_bot/log?limit=1&before=8"], server.Requests.Select(r => r.PathAndQuery));
+        Assert.Equal(["/api/v1/tokens/acc_bot/access-log?limit=3", "/api/v1/tokens/acc_bot/access-log?limit=1&before=8"], server.Requests.Select(r => r.PathAndQuery));
         var entries = JsonNode.Parse(result.Stdout)!.AsArray();
         Assert.Equal([9L, 8L, 7L], entries.Select(e => e!["id"]!.GetValue<long>()));
         Assert.True(JsonNode.DeepEquals(Entry(7, "GET", "/c", 200), entries[2]));
@@ -48,8 +48,8 @@ public sealed class TokenLogTests
     public async Task Log_LargeLimit_PagesInTheServersLargestPages()
     {
         await using var server = await FakeTokenServer.StartAsync();
-        server.On("GET", "/api/v1/tokens/acc_bot/log?limit=1000", 200, Page(50, Entry(51, "GET", "/a", 200)));
-        server.On("GET", "/api/v1/tokens/acc_bot/log?limit=1000&before=50", 200, Page(null, Entry(50, "GET", "/b", 200)));
+        server.On("GET", "/api/v1/tokens/acc_bot/access-log?limit=1000", 200, Page(50, Entry(51, "GET", "/a", 200)));
+        server.On("GET", "/api/v1/tokens/acc_bot/access-log?limit=1000&before=50", 200, Page(null, Entry(50, "GET", "/b", 200)));
 
         var result = await CliRunner.RunAsync(server.Environment(), "token", "log", "acc_bot", "--limit", "2000", "--format", "json");
 
@@ -62,8 +62,8 @@ public sealed class TokenLogTests
     public async Task Log_CursorThatDoesNotGoDown_StopsInsteadOfLooping()
     {
         await using var server = await FakeTokenServer.StartAsync();
-        server.On("GET", "/api/v1/tokens/acc_bot/log?limit=10", 200, Page(8, Entry(9, "GET", "/a", 200)));
-        server.On("GET", "/api/v1/tokens/acc_bot/log?limit=9&before=8", 200, Page(8, Entry(8, "GET", "/b", 200)));
+        server.On("GET", "/api/v1/tokens/acc_bot/access-log?limit=10", 200, Page(8, Entry(9, "GET", "/a", 200)));
+        server.On("GET", "/api/v1/tokens/acc_bot/access-log?limit=9&before=8", 200, Page(8, Entry(8, "GET", "/b", 200)));
 
         var result = await CliRunner.RunAsync(server.Environment(), "token", "log", "acc_bot", "--limit", "10", "--format", "json");
 
@@ -76,12 +76,12 @@ public sealed class TokenLogTests
     {
         await using var server = await FakeTokenServer.StartAsync();
         server.On("GET", "/api/v1/tokens/self", 200, FakeTokenServer.View("acc_me"));
-        server.On("GET", "/api/v1/tokens/acc_me/log?limit=100", 200, Page(null, Entry(1, "GET", "/api/v1/tokens/self", 200)));
+        server.On("GET", "/api/v1/tokens/acc_me/access-log?limit=100", 200, Page(null, Entry(1, "GET", "/api/v1/tokens/self", 200)));
 
         var result = await CliRunner.RunAsync(server.Environment(), "token", "log", "self", "--format", "json");
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Equal(["/api/v1/tokens/self", "/api/v1/tokens/acc_me/log?limit=100"], server.Requests.Select(r => r.PathAndQuery));
+        Assert.Equal(["/api/v1/tokens/self", "/api/v1/tokens/acc_me/access-log?limit=100"], server.Requests.Select(r => r.PathAndQuery));
         Assert.Single(JsonNode.Parse(result.Stdout)!.AsArray());
     }
 
@@ -89,7 +89,7 @@ public sealed class TokenLogTests
     public async Task Log_NothingRecorded_SaysSo()
     {
         await using var server = await FakeTokenServer.StartAsync();
-        server.On("GET", "/api/v1/tokens/acc_bot/log?limit=100", 200, Page(null));
+        server.On("GET", "/api/v1/tokens/acc_bot/access-log?limit=100", 200, Page(null));
 
         var result = await CliRunner.RunAsync(server.Environment(), "token", "log", "acc_bot");
 
@@ -116,7 +116,7 @@ public sealed class TokenLogTests
     public async Task Log_NotFound_ShowsTheProblem()
     {
         await using var server = await FakeTokenServer.StartAsync();
-        server.OnProblem("GET", "/api/v1/tokens/acc_other/log?limit=100", 404, "not-found", "No such resource.", "No token with this accessor among yours.");
+        server.OnProblem("GET", "/api/v1/tokens/acc_other/access-log?limit=100", 404, "not-found", "No such resource.", "No token with this accessor among yours.");
 
         var result = await CliRunner.RunAsync(server.Environment(), "token", "log", "acc_other", "--format", "json");
 

@@ -154,6 +154,25 @@ public sealed class OpenApiDocumentTests : ServerTest
     }
 
     [Fact]
+    public async Task Document_DeprecatedEndpoints_AreMarkedWithSunsetAndSuccessor_AndNoOthers()
+    {
+        using var document = await GetDocumentAsync();
+
+        var wrong = ApiRoutes()
+            .Where(r => (r.Endpoint.Metadata.GetMetadata<Features.Versioning.DeprecationMetadata>() is not null) != Flag(Operation(document, r.Path, r.Method), "deprecated"))
+            .Select(r => r.Method + " " + r.Path).ToList();
+
+        Assert.Empty(wrong);
+        var log = Operation(document, "/api/v1/tokens/{accessor}/log", "get");
+        Assert.True(Flag(log, "deprecated"));
+        Assert.Equal("2027-07-01T00:00:00Z", log.GetProperty("x-coffer-sunset").GetString());
+        Assert.Equal("/api/v1/tokens/{accessor}/access-log", log.GetProperty("x-coffer-successor").GetString());
+        Assert.Contains("/api/v1/tokens/{accessor}/access-log", log.GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.Equal("#/components/schemas/Problem", log.GetProperty("responses").GetProperty("410").GetProperty("content").GetProperty("application/problem+json").GetProperty("schema").GetProperty("$ref").GetString());
+        Assert.False(Flag(Operation(document, "/api/v1/tokens/{accessor}/access-log", "get"), "deprecated"));
+    }
+
+    [Fact]
     public async Task Document_EveryRef_Resolves()
     {
         using var document = await GetDocumentAsync();

@@ -27,6 +27,8 @@ internal static class ApiDocument
     public const string AnyTokenExtension = "x-coffer-any-token";
     public const string AnonymousExtension = "x-coffer-anonymous";
     public const string StepUpExtension = "x-coffer-step-up";
+    public const string SunsetExtension = "x-coffer-sunset";
+    public const string SuccessorExtension = "x-coffer-successor";
 
     public static IServiceCollection AddApiDocument(this IServiceCollection services) => services.AddOpenApi(Name, options =>
     {

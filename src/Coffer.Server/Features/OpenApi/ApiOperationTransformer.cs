@@ -48,7 +48,26 @@ internal sealed class ApiOperationTransformer(IAuthorizationPolicyProvider polic
                 + ": passkey=<assertion>` (a challenge from POST /api/v1/auth/passkeys/step-up), else 403 `step-up-required`.");
         }
 
+        if (metadata.OfType<Versioning.DeprecationMetadata>().FirstOrDefault() is { } deprecation)
+        {
+            Deprecate(operation, document, description, deprecation);
+        }
+
         AddProblems(operation, document, description, access, metadata);
+    }
+
+    /// <summary>OpenAPI 3.1 §4.8.10 <c>deprecated</c>, with the dates and the successor a client needs to move in time.</summary>
+    private static void Deprecate(OpenApiOperation operation, OpenApiDocument document, ApiDescription description, Versioning.DeprecationMetadata deprecation)
+    {
+        operation.Deprecated = true;
+        operation.Extensions![ApiDocument.SunsetExtension] = new JsonNodeExtension(JsonValue.Create(deprecation.Sunset.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)));
+        operation.Extensions[ApiDocument.SuccessorExtension] = new JsonNodeExtension(JsonValue.Create(deprecation.Successor));
+        var method = (description.HttpMethod ?? "GET").ToUpperInvariant();
+        Append(operation, "**Deprecated** since " + deprecation.Deprecation.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)
+            + "; use `" + method + " " + deprecation.Successor + "`, which answers the same. From the sunset, "
+            + deprecation.Sunset.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC, this operation answers 410 `gone`. "
+            + "Every response carries `Deprecation` (RFC 9745), `Sunset` (RFC 8594) and `Link: <successor>; rel=\"successor-version\"`.");
+        Add(operation, document, StatusCodes.Status410Gone, "Past its sunset, the endpoint is retired (`gone`); the detail and `Link` name the successor.");
     }
 
     private static void DescribeAccess(OpenApiOperation operation, OpenApiDocument document, EndpointAccess access)
@@ -129,7 +148,7 @@ internal sealed class ApiOperationTransformer(IAuthorizationPolicyProvider polic
             Add(operation, document, StatusCodes.Status415UnsupportedMediaType, "The body is not `application/json` (`unsupported-media-type`).");
         }
 
-        Add(operation, document, StatusCodes.Status429TooManyRequests, "A rate limit was hit (`rate-limited`, `account-locked`); see `Retry-After`.");
+        Add(operation, document, StatusCodes.Status429TooManyRequests, "A rate limit or the token's daily quota was hit (`rate-limited`, `quota-exceeded`, `account-locked`); see `Retry-After` and the `RateLimit` fields.");
         Add(operation, document, StatusCodes.Status500InternalServerError, "A bug or an outage, logged with the trace id in `detail` (`internal-error`).");
         if (!(HttpMethods.IsGet(method) && SysEndpoints.AllowedWhenSealed.Contains(path)))
         {

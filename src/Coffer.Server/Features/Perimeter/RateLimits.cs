@@ -26,7 +26,10 @@ internal sealed record RateLimitSettings(int Interactive = 300, int Api = 100, i
 /// </summary>
 internal static class RateLimits
 {
+    public const string InteractiveTier = "interactive";
+    public const string ApiTier = "api";
     private const string PolicyItem = "coffer.ratelimit.policy";
+    private const string RejectedItem = "coffer.ratelimit.rejected";
 
     public static IServiceCollection AddCofferRateLimits(this IServiceCollection services, RateLimitSettings limits)
     {
@@ -45,6 +48,7 @@ internal static class RateLimits
             options.OnRejected = async (rejected, cancellationToken) =>
             {
                 var context = rejected.HttpContext;
+                context.Items[RejectedItem] = true;
                 var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : limits.Window;
                 var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
                 context.Response.Headers.RetryAfter = seconds;
@@ -67,7 +71,8 @@ internal static class RateLimits
     {
         context.Response.OnStarting(() =>
         {
-            if (context.Response.StatusCode != StatusCodes.Status429TooManyRequests && context.Items[PolicyItem] is (string name, int quota))
+            // The limiter's own refusal wrote its fields already; a daily-quota refusal is answered here like any response.
+            if (!context.Items.ContainsKey(RejectedItem) && context.Items[PolicyItem] is (string name, int quota))
             {
                 var limiter = context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<RateLimiterOptions>>().Value.GlobalLimiter;
                 var remaining = limiter?.GetStatistics(context)?.CurrentAvailablePermits ?? quota;
@@ -79,23 +84,38 @@ internal static class RateLimits
         return next(context);
     });
 
+    /// <summary>
+    /// One field value each, the policies as a list (draft §3.1, §4.1): the window's, then the day's when the request was
+    /// counted against a daily quota, e.g. <c>"api";q=100;w=10, "daily";q=20000;w=86400</c>.
+    /// </summary>
     private static void WriteHeaders(HttpContext context, string name, int quota, long remaining, string seconds, RateLimitSettings limits)
     {
-        context.Response.Headers["RateLimit-Policy"] = $"\"{name}\";q={quota};w={limits.WindowSeconds}";
-        context.Response.Headers["RateLimit"] = $"\"{name}\";r={Math.Max(0, remaining)};t={seconds}";
-    }
-
-    private static (string Name, int Quota, string Key) Policy(HttpContext context, RateLimitSettings limits)
-    {
-        if (context.User.FindFirst(TokenAuthenticationHandler.AccessorClaim)?.Value is not { } accessor)
+        var policy = $"\"{name}\";q={quota};w={limits.WindowSeconds}";
+        var state = $"\"{name}\";r={Math.Max(0, remaining)};t={seconds}";
+        if (context.Items[DailyQuotas.StateItem] is DailyQuotaState daily)
         {
-            return ("anonymous", limits.Anonymous, "anon:" + ClientIp(context));
+            policy += $", \"{DailyQuotas.PolicyName}\";q={daily.Quota};w={DailyQuotaSettings.WindowSeconds}";
+            state += $", \"{DailyQuotas.PolicyName}\";r={Math.Max(0, daily.Remaining)};t={daily.SecondsToReset}";
         }
 
-        return context.User.FindFirst(TokenAuthenticationHandler.KindClaim)?.Value is "trader" or "session"
-            ? ("interactive", limits.Interactive, "token:" + accessor)
-            : ("api", limits.Api, "token:" + accessor);
+        context.Response.Headers["RateLimit-Policy"] = policy;
+        context.Response.Headers["RateLimit"] = state;
     }
+
+    /// <summary>The calling token's tier and accessor; null for a request without a token.</summary>
+    public static (string Tier, string Accessor)? TokenTier(HttpContext context) =>
+        context.User.FindFirst(TokenAuthenticationHandler.AccessorClaim)?.Value is not { } accessor ? null
+        : context.User.FindFirst(TokenAuthenticationHandler.KindClaim)?.Value is "trader" or "session" ? (InteractiveTier, accessor)
+        : (ApiTier, accessor);
+
+    /// <summary>One partition per token, by accessor, for the window's limiter and the daily quota alike.</summary>
+    public static string TokenPartition(string accessor) => "token:" + accessor;
+
+    private static (string Name, int Quota, string Key) Policy(HttpContext context, RateLimitSettings limits) => TokenTier(context) switch
+    {
+        null => ("anonymous", limits.Anonymous, "anon:" + ClientIp(context)),
+        var (tier, accessor) => (tier, tier == InteractiveTier ? limits.Interactive : limits.Api, TokenPartition(accessor)),
+    };
 
     private static string ClientIp(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Coffer.Server.Data;
 using Coffer.Server.Features.Audit;
 using Coffer.Server.Features.Notifications;
+using Coffer.Server.Features.Versioning;
 using Coffer.Server.Problems;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -21,6 +22,16 @@ internal static class TokenEndpoints
     private const int MaxPage = 200;
     private const string ParentSelf = "self";
     private const string ParentRoot = "root";
+
+    /// <summary>
+    /// <c>GET /tokens/{accessor}/log</c> read as if it were the audit log; <c>/access-log</c> says what it is (DESIGN §1.3:
+    /// every token has an access log, the server one audit log). The old name answers, unchanged, until the sunset.
+    /// </summary>
+    public const string AccessLogSuccessor = "/api/v1/tokens/{accessor}/access-log";
+
+    public static readonly DateTimeOffset LogDeprecated = new(2026, 12, 1, 0, 0, 0, TimeSpan.Zero);
+
+    public static readonly DateTimeOffset LogSunset = new(2027, 7, 1, 0, 0, 0, TimeSpan.Zero);
 
     public static IServiceCollection AddTokens(this IServiceCollection services)
     {
@@ -48,7 +59,8 @@ internal static class TokenEndpoints
         tokens.MapPost("/self/revoke", RevokeSelf).RequireAuthorization(AuthenticatedPolicy);
         tokens.MapGet("/{accessor}", Lookup).RequireAuthorization(ReadPolicy);
         tokens.MapPost("/{accessor}/revoke", Revoke).RequireAuthorization(WritePolicy);
-        tokens.MapGet("/{accessor}/log", Log).RequireAuthorization(ReadPolicy);
+        tokens.MapGet("/{accessor}/access-log", Log).RequireAuthorization(ReadPolicy);
+        tokens.MapGet("/{accessor}/log", Log).RequireAuthorization(ReadPolicy).Deprecated(LogDeprecated, LogSunset, AccessLogSuccessor);
         return app;
     }
 

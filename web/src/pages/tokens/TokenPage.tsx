@@ -30,7 +30,7 @@ export default function TokenPage() {
   const pages = useCursorPages<number>();
   useResetOn(accessor, pages.reset);
   const before = pages.cursor;
-  const log = useApi((signal) => api.get<Page<AccessLogEntry, number>>(`/api/v1/tokens/${encodeURIComponent(accessor)}/log`, { limit: PAGE, before }, signal), [accessor, before]);
+  const log = useApi((signal) => api.get<Page<AccessLogEntry, number>>(`/api/v1/tokens/${encodeURIComponent(accessor)}/access-log`, { limit: PAGE, before }, signal), [accessor, before]);
   const [confirm, setConfirm] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   const t = token.data;
