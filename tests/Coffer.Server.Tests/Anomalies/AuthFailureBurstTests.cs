@@ -69,6 +69,25 @@ public sealed class AuthFailureBurstNotifyTests : AnomalyTest
         Assert.Empty(await AuditAsync("anomaly.auth_failure_burst"));
     }
 
+    [Fact]
+    public async Task AuthFailures_WrongStepUpCodesForOneAccount_AuditsAndNotifiesTheUser()
+    {
+        var session = await SignUpAsync("kit");
+        var user = await UserIdAsync("kit");
+        var (seed, _) = await EnrolTotpAsync(session);
+        var wrong = Code(seed) == "000000" ? "111111" : "000000";
+        for (var i = 0; i < 4; i++)
+        {
+            using var refused = await SendAsync(HttpMethod.Delete, "/api/v1/auth/2fa/totp", null, session, stepUp: "totp=" + wrong, forwardedFor: $"192.0.2.{i + 1}");
+            await ProblemAssert.AssertAsync(refused, HttpStatusCode.Forbidden, "step-up-failed");
+        }
+
+        var record = Assert.Single(await AuditAsync("anomaly.auth_failure_burst"));
+        Assert.Equal(user, record.UserId);
+        Assert.Contains("\"failure\":\"step_up\"", record.Details, StringComparison.Ordinal);
+        Assert.Single(await NotificationsAsync(user, NotificationKind.SecurityAnomaly));
+    }
+
     private static string TokenGuess(int i) => $"cof_api_guess{i:D4}notarealtoken";
 }
 

@@ -9,8 +9,9 @@ namespace Coffer.Server.Features.Anomalies;
 /// <summary>
 /// The new-ip-range rule and the learning period the other token rules share. A token's baseline starts when any node
 /// first sees it (a row in <c>anomaly_baselines</c>) and is established once that is <see cref="AnomalySettings.LearningPeriod"/>
-/// ago and this node has seen at least <see cref="AnomalySettings.LearningRequests"/> of its requests; the moment is
-/// written once, so every node then judges the token by it. Until then every range it comes from is learned. After,
+/// ago and this node has seen at least <see cref="AnomalySettings.LearningRequests"/> of its requests. That moment is
+/// written once, and a node that reads the token afterwards (a new node, a restart) takes it as established without
+/// learning again. Until then every range it comes from is learned. After,
 /// a range it never came from fires the rule once: the range is stored (across nodes, the insert that wins fires) and
 /// is known from then on, so one new place means one alarm, not one per request.
 /// Each node caches what it read; a row is written only when something is new — never once per request.
