@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using Coffer.Server.Data;
 using Coffer.Server.Features.Account;
 using Coffer.Server.Features.Admin;
+using Coffer.Server.Features.Anomalies;
 using Coffer.Server.Features.Audit;
 using Coffer.Server.Features.Connections;
 using Coffer.Server.Features.Identity;
@@ -143,6 +144,9 @@ internal static partial class ServerHost
         services.AddIdentityFeature(settings);
         services.AddSingleton<VaultInitializer>();
         services.AddSingleton<SealNotifications>();
+        services.AddSingleton<ServerSealer>();
+        services.AddSingleton<AccountFreezer>();
+        services.AddAnomalies();
         services.AddNotifications();
         services.AddAuditFeature();
         services.AddExchangeConnections();
@@ -205,6 +209,7 @@ internal static partial class ServerHost
         app.UseDeprecationHeaders();
         app.UseSealGate();
         app.UseAuthentication();
+        app.UseAnomalyDetection();
         app.UseWebAntiforgery();
         app.UseRateLimitHeaders(settings.RateLimits);
         app.UseRateLimiter();

@@ -62,6 +62,10 @@ internal sealed record ServerSettings
     public SmtpSettings? Smtp { get; init; }
 
     public NotificationSettings Notifications { get; init; } = new();
+
+    /// <summary>The anomaly detector's rules, responses and thresholds (COFFER_ANOMALY_*).</summary>
+    public Features.Anomalies.AnomalySettings Anomalies { get; init; } = new();
+
     /// <summary>Anyone may sign up without an invitation (COFFER_OPEN_SIGNUP=1); otherwise admins invite.</summary>
     public bool OpenSignUp { get; init; }
 

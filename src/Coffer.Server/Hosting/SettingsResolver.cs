@@ -72,6 +72,7 @@ internal static class SettingsResolver
             TlsKeyPath = environment("COFFER_TLS_KEY"),
             Smtp = NotificationSettingsResolver.Smtp(environment),
             Notifications = NotificationSettingsResolver.Notifications(environment),
+            Anomalies = Features.Anomalies.AnomalySettingsResolver.Resolve(environment),
             OpenSignUp = environment("COFFER_OPEN_SIGNUP") is "1" or "true",
             TrustedProxies = TrustedProxies(environment("COFFER_TRUSTED_PROXIES")),
             SignInAttemptsPerMinute = SignInRate(environment("COFFER_SIGNIN_RATE_PER_MINUTE")),

@@ -13,7 +13,7 @@ public sealed class NotificationUnitTests
     public void Kinds_StableNames_RoundTrip()
     {
         Assert.Equal(
-            ["signin.new_device", "signin.second_factor_failed", "token.created", "token.revoked", "token.ip_denied", "account.frozen", "account.unfrozen", "sys.sealed", "credential.added", "credential.removed", "exchange.permissions_changed", "order.large", "channel.test"],
+            ["signin.new_device", "signin.second_factor_failed", "token.created", "token.revoked", "token.ip_denied", "account.frozen", "account.unfrozen", "sys.sealed", "credential.added", "credential.removed", "exchange.permissions_changed", "order.large", "security.anomaly", "channel.test"],
             NotificationKinds.All);
         Assert.All(Enum.GetValues<NotificationKind>(), k => Assert.True(NotificationKinds.TryParse(k.Name(), out var back) && back == k));
         Assert.False(NotificationKinds.TryParse("SigninNewDevice", out _));

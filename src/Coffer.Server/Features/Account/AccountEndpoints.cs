@@ -34,32 +34,11 @@ internal static class AccountEndpoints
         return app;
     }
 
-    internal static async Task<Results<Ok<FreezeResponse>, ProblemHttpResult>> Freeze(HttpContext http, IDbContextFactory<CofferDb> factory, TokenTree tree, TimeProvider time, SecurityEvents events, CancellationToken cancellationToken)
+    internal static async Task<Results<Ok<FreezeResponse>, ProblemHttpResult>> Freeze(HttpContext http, AccountFreezer freezer, CancellationToken cancellationToken)
     {
-        var principal = http.User;
-        var userId = IdentityEndpoints.UserId(principal);
-        var now = time.GetUtcNow();
-
-        // The flag first: from this moment sign-in is refused, so no new session can slip in while the tokens go.
-        await using (var db = await factory.CreateDbContextAsync(cancellationToken))
-        {
-            await db.Users.Where(u => u.Id == userId && u.FrozenAt == null)
-                .ExecuteUpdateAsync(s => s.SetProperty(u => u.FrozenAt, now), cancellationToken);
-        }
-
-        var revoked = await tree.RevokeUserAsync(userId, cancellationToken);
+        var frozen = await freezer.FreezeAsync(http, IdentityEndpoints.UserId(http.User), reason: null, cancellationToken);
         Web.SessionCookie.Expire(http);
-
-        try
-        {
-            await events.FrozenAsync(http, userId, revoked, cancellationToken);
-        }
-        catch (Audit.AuditUnavailableException)
-        {
-            // Freeze is break-glass: it has happened by now, and a missing audit record must not turn it into an error.
-        }
-
-        return TypedResults.Ok(new FreezeResponse(now, revoked));
+        return TypedResults.Ok(frozen);
     }
 
     /// <summary>

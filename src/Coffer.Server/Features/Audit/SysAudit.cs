@@ -23,7 +23,9 @@ internal sealed partial class SysAudit(AuditLog log, SysAuditSink sink, CofferVa
     // Bounds how long a seal's response waits for a struggling database; the seal itself has happened already.
     private static readonly TimeSpan SealRecordTimeout = TimeSpan.FromSeconds(5);
 
-    public async Task SealAsync(HttpContext http, Func<Task> seal)
+    /// <param name="reason">Null when the caller's token asked for the seal; otherwise why the server sealed itself
+    /// (then the actor is <see cref="AuditEntry.SystemActor"/>, not the token of the request that set it off).</param>
+    public async Task SealAsync(HttpContext http, Func<Task> seal, string? reason = null)
     {
         ArgumentNullException.ThrowIfNull(seal);
         try
@@ -32,12 +34,17 @@ internal sealed partial class SysAudit(AuditLog log, SysAuditSink sink, CofferVa
         }
         catch (Exception ex)
         {
-            await RecordBestEffortAsync(AuditEntry.For(http, "sys.seal", AuditOutcome.Failure).With("error", ex.GetType().Name));
+            await RecordBestEffortAsync(SealEntry(http, AuditOutcome.Failure, reason).With("error", ex.GetType().Name));
             throw;
         }
 
-        await RecordBestEffortAsync(AuditEntry.For(http, "sys.seal", AuditOutcome.Success));
+        await RecordBestEffortAsync(SealEntry(http, AuditOutcome.Success, reason));
     }
+
+    private static AuditEntry SealEntry(HttpContext http, AuditOutcome outcome, string? reason) =>
+        reason is null
+            ? AuditEntry.For(http, "sys.seal", outcome)
+            : new AuditEntry("sys.seal", outcome) { ClientIp = AuditEntry.For(http, "sys.seal", outcome).ClientIp }.With("reason", reason);
 
     /// <param name="http">The request that asked for init, or null when the server does it itself (dev mode): actor <c>system</c>.</param>
     public async Task<T> InitAsync<T>(HttpContext? http, string provider, int shares, int threshold, Func<Task<T>> init, CancellationToken cancellationToken)

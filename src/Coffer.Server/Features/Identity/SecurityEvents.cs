@@ -68,6 +68,14 @@ internal sealed class SecurityEvents(AuditLog audit, INotifier notifier, IDbCont
             // The attempt is refused either way; what matters is that nothing was let through.
         }
 
+        // A wrong password or second factor, or a guess at a locked account, feeds the anomaly detector's burst rule
+        // (lockout is decided elsewhere and stays as it is). Steps of a normal sign-in, like "now the second factor",
+        // are not failures.
+        if (failure is AuthFailure.InvalidCredentials or AuthFailure.Locked or AuthFailure.Disabled or AuthFailure.InvalidSecondFactor or AuthFailure.ReplayedSecondFactor)
+        {
+            await http.RequestServices.GetRequiredService<Anomalies.AnomalyDetector>().AuthenticationFailedAsync(http, user?.Id, method);
+        }
+
         if (user is not null && failure is AuthFailure.InvalidSecondFactor or AuthFailure.ReplayedSecondFactor)
         {
             await notifier.NotifyAsync(
@@ -106,10 +114,16 @@ internal sealed class SecurityEvents(AuditLog audit, INotifier notifier, IDbCont
             cancellationToken);
     }
 
-    public async Task FrozenAsync(HttpContext http, Guid userId, int revoked, CancellationToken cancellationToken)
+    /// <param name="reason">Null when the user froze the account (the caller's token is the actor); otherwise why the
+    /// server did (the anomaly detector): then the actor is <see cref="AuditEntry.SystemActor"/> and the reason is told.</param>
+    public async Task FrozenAsync(HttpContext http, Guid userId, int revoked, CancellationToken cancellationToken, string? reason = null)
     {
-        await audit.AppendAsync(Entry(http, "account.freeze", AuditOutcome.Success, null).With("revoked", revoked), cancellationToken);
-        await notifier.NotifyAsync(userId, NotificationKind.AccountFrozen, "Your Coffer account was frozen", $"Every session and token ({revoked} in all) was revoked; trading is blocked until you unfreeze with your password and second factor.", null, cancellationToken);
+        var entry = reason is null
+            ? Entry(http, "account.freeze", AuditOutcome.Success, null)
+            : new AuditEntry("account.freeze", AuditOutcome.Success) { UserId = userId, Target = userId.ToString(), ClientIp = AuditEntry.For(http, "account.freeze", AuditOutcome.Success).ClientIp }.With("reason", reason);
+        await audit.AppendAsync(entry.With("revoked", revoked), cancellationToken);
+        var why = reason is null ? string.Empty : $"Coffer froze it on its own: {reason} ";
+        await notifier.NotifyAsync(userId, NotificationKind.AccountFrozen, "Your Coffer account was frozen", $"{why}Every session and token ({revoked} in all) was revoked; trading is blocked until you unfreeze with your password and second factor.", null, cancellationToken);
     }
 
     public async Task UnfrozenAsync(HttpContext http, CofferUser user, CancellationToken cancellationToken)

@@ -40,6 +40,11 @@ internal sealed class StepUp(Authenticator authenticator)
                 userId,
                 async ct => (await ceremonies.FinishAssertionAsync(credentialJson, PasskeyPurpose.StepUp, userId, context, ct)).Failure,
                 cancellationToken);
+            if (await CountFailureAsync(context, userId, passkey.Failure) is { } stopped)
+            {
+                return stopped;
+            }
+
             return passkey.Failure switch
             {
                 null => null,
@@ -51,6 +56,11 @@ internal sealed class StepUp(Authenticator authenticator)
         }
 
         var outcome = await authenticator.StepUpAsync(userId, ParseCode(header), cancellationToken);
+        if (await CountFailureAsync(context, userId, outcome.Failure) is { } refused)
+        {
+            return refused;
+        }
+
         return outcome.Failure switch
         {
             null => null,
@@ -61,6 +71,27 @@ internal sealed class StepUp(Authenticator authenticator)
             AuthFailure.SecondFactorNotEnrolled => NotEnrolled(),
             _ => IdentityProblems.ForStepUp(context, outcome),
         };
+    }
+
+    /// <summary>
+    /// A wrong or replayed second factor (or a guess at a locked account) feeds the anomaly detector's burst rule for
+    /// this account and address. When its response froze the user or sealed the server, that is the answer.
+    /// </summary>
+    private static async Task<ProblemHttpResult?> CountFailureAsync(HttpContext context, Guid userId, AuthFailure? failure)
+    {
+        if (failure is not (AuthFailure.InvalidSecondFactor or AuthFailure.ReplayedSecondFactor or AuthFailure.Locked or AuthFailure.Disabled))
+        {
+            return null;
+        }
+
+        if (!await context.RequestServices.GetRequiredService<Anomalies.AnomalyDetector>().AuthenticationFailedAsync(context, userId, "step_up"))
+        {
+            return null;
+        }
+
+        return context.RequestServices.GetRequiredService<Coffer.Vault.CofferVault>().IsSealed
+            ? Problem.Result(ProblemType.Sealed, "The anomaly detector sealed the server after repeated failed step-ups.")
+            : Problem.Result(ProblemType.AccountFrozen, "Repeated failed step-ups made Coffer freeze this account: every token was revoked.");
     }
 
     private static ProblemHttpResult NotEnrolled() => Problem.Result(

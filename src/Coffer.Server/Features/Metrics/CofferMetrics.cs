@@ -26,6 +26,7 @@ internal sealed class CofferMetrics : IDisposable
     private readonly Counter<long> _authFailures;
     private readonly Counter<long> _rateLimited;
     private readonly Counter<long> _tokenUses;
+    private readonly Counter<long> _anomalies;
     private volatile IReadOnlyList<SyncLag> _syncLag = [];
     private int _gaugesObserved;
 
@@ -43,6 +44,7 @@ internal sealed class CofferMetrics : IDisposable
         _authFailures = Meter.CreateCounter<long>("coffer_auth_failures", description: "Requests whose credential was refused, by reason (invalid: malformed, unknown, revoked or expired; ip_denied; not_bearer; cookie_not_session; dpop: a DPoP-bound token without a valid proof, or an unbound one sent as DPoP).");
         _rateLimited = Meter.CreateCounter<long>("coffer_rate_limited_requests", description: "Requests answered 429 by the rate limiter, by policy (interactive, api, anonymous, per_ip).");
         _tokenUses = Meter.CreateCounter<long>("coffer_token_uses", description: "Requests authenticated by a token, by token kind.");
+        _anomalies = Meter.CreateCounter<long>("coffer_anomalies", description: "Anomaly rules that fired (after the cool-down), by rule (new_ip_range, auth_failure_burst, rate_spike) and response (notify, freeze, seal).");
         Exchanges = new ExchangeMetrics(Meter);
     }
 
@@ -61,6 +63,8 @@ internal sealed class CofferMetrics : IDisposable
     public void AuthFailure(string reason) => _authFailures.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     public void RateLimited(string policy) => _rateLimited.Add(1, new KeyValuePair<string, object?>("policy", policy));
+
+    public void Anomaly(string rule, string response) => _anomalies.Add(1, new KeyValuePair<string, object?>("rule", rule), new KeyValuePair<string, object?>("response", response));
 
     public void TokenUse(string kind) => _tokenUses.Add(1, new KeyValuePair<string, object?>("kind", kind));
 

@@ -21,6 +21,9 @@ internal enum NotificationKind
     ExchangePermissionsChanged,
     OrderLarge,
 
+    /// <summary>An anomaly rule fired (Features/Anomalies): a token from a new IP range, a burst of failed authentications, a rate spike.</summary>
+    SecurityAnomaly,
+
     /// <summary>Sent by <c>POST /api/v1/notifications/channels/{id}/test</c> to that one channel.</summary>
     ChannelTest,
 }
@@ -42,6 +45,7 @@ internal static class NotificationKinds
         [NotificationKind.CredentialRemoved] = "credential.removed",
         [NotificationKind.ExchangePermissionsChanged] = "exchange.permissions_changed",
         [NotificationKind.OrderLarge] = "order.large",
+        [NotificationKind.SecurityAnomaly] = "security.anomaly",
         [NotificationKind.ChannelTest] = "channel.test",
     }.ToFrozenDictionary();
 

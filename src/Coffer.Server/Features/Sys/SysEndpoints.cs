@@ -100,14 +100,9 @@ internal static class SysEndpoints
         return TypedResults.Ok(ToResponse(status, context.User.HasClaim(TokenAuthenticationHandler.ScopeClaim, StatusScope)));
     }
 
-    internal static async Task<Ok<StatusResponse>> Seal(CofferVault vault, SysAudit audit, TokenEvents events, SealNotifications notifications, HttpContext context)
+    internal static async Task<Ok<StatusResponse>> Seal(CofferVault vault, ServerSealer sealer, HttpContext context)
     {
-        // Not the request's token: break-glass must not be undone by a client that hangs up.
-        await audit.SealAsync(context, () => vault.SealAsync(CancellationToken.None));
-
-        // Every node sharing the database seals too (LISTEN/NOTIFY, DESIGN §8), then the admins are told.
-        await events.PublishSealAsync(CancellationToken.None);
-        await notifications.SealedAsync(context, CancellationToken.None);
+        await sealer.SealAsync(context, reason: null);
         return TypedResults.Ok(ToResponse(vault.Status, details: true));
     }
 

@@ -73,6 +73,7 @@ export const NOTIFICATION_KINDS: { id: string; label: string }[] = [
   { id: "credential.removed", label: "Exchange key or passkey removed" },
   { id: "exchange.permissions_changed", label: "Exchange key permissions changed" },
   { id: "order.large", label: "Large order" },
+  { id: "security.anomaly", label: "Unusual activity (new address range, failed sign-in burst, request spike)" },
   { id: "account.frozen", label: "Account frozen" },
   { id: "account.unfrozen", label: "Account unfrozen" },
   { id: "sys.sealed", label: "Server sealed" },
