@@ -18,6 +18,9 @@ public class OAuthBenchmark
     private const string Redirect = "https://tool.example/callback";
     private const string Verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
 
+    private static readonly string[] RedirectUris = [Redirect];
+    private static readonly string[] Scopes = ["portfolio:read"];
+
     private static readonly Lazy<Task<Grant>> Shared = new(StartAsync);
 
     private Grant _grant = null!;
@@ -59,8 +62,8 @@ public class OAuthBenchmark
         {
             name = "Bench",
             type = ClientTypes.Confidential,
-            redirect_uris = new[] { Redirect },
-            scopes = new[] { "portfolio:read" },
+            redirect_uris = RedirectUris,
+            scopes = Scopes,
         }, trader.Session);
         var app = await BenchServer.JsonAsync(created, System.Net.HttpStatusCode.Created);
         var clientId = app.GetProperty("client_id").GetString()!;
