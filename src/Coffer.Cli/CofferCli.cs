@@ -27,6 +27,8 @@ internal static class CofferCli
             MigrateCommand.Create(context),
             OperatorCommand.Create(context),
             Tokens.TokenCommand.Create(context),
+            Apps.AppCommand.Create(context),
+            OAuth.OAuthCommand.Create(context),
             Exchange.ExchangeCommand.Create(context),
             Portfolio.PortfolioCommand.Create(context),
             Trading.OrderCommand.Create(context),

@@ -64,6 +64,42 @@ internal sealed class CofferApiClient : IDisposable
     public Task<ApiResponse> PutAsync(string path, JsonObject body, TokenUse tokenUse, CancellationToken cancellationToken, string? stepUp = null) =>
         SendAsync(HttpMethod.Put, path, body, tokenUse, cancellationToken, stepUp);
 
+    /// <summary>
+    /// A form post to an OAuth endpoint (RFC 6749 §4.1.3), never with <c>COFFER_TOKEN</c>: the client authenticates itself,
+    /// with HTTP Basic (<c>client_secret_basic</c>) when <paramref name="basic"/> is given. An OAuth error body
+    /// (<c>{"error":...}</c>) is returned as it is; anything else that is not a success becomes a problem as usual.
+    /// </summary>
+    public async Task<ApiResponse> PostFormAsync(string path, IEnumerable<KeyValuePair<string, string>> form, (string Id, string Secret)? basic, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new FormUrlEncodedContent(form) };
+        if (basic is { } credentials)
+        {
+            // RFC 6749 §2.3.1: both parts are form-urlencoded before they are joined and base64-encoded.
+            var pair = Uri.EscapeDataString(credentials.Id) + ":" + Uri.EscapeDataString(credentials.Secret);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(pair)));
+        }
+
+        try
+        {
+            using var response = await _http.SendAsync(request, cancellationToken);
+            var text = await response.Content.ReadAsStringAsync(cancellationToken);
+            if (!response.IsSuccessStatusCode && ParseObject(text) is { } json && json["error"] is JsonValue)
+            {
+                return new ApiResponse((int)response.StatusCode, json);
+            }
+
+            return Interpret(response, text);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new CliException(ConnectionErrors.Describe(ex, _settings, _trust));
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new CliException($"The server at {_settings.DisplayAddress} did not answer within {RequestTimeout.TotalSeconds:0} seconds.");
+        }
+    }
+
     public Task<ApiResponse> DeleteAsync(string path, TokenUse tokenUse, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Delete, path, body: null, tokenUse, cancellationToken);
 
