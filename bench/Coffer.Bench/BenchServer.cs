@@ -88,7 +88,11 @@ internal sealed class BenchServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<BenchServer> StartAsync()
+    /// <summary>The admin's root token (kind trader), from init.</summary>
+    public string AdminToken => _adminToken;
+
+    /// <param name="tune">Changes to the settings below, e.g. the daily quotas or PostgreSQL in place of SQLite.</param>
+    public static async Task<BenchServer> StartAsync(Func<ServerSettings, ServerSettings>? tune = null)
     {
         var clock = new BenchClock();
         var sandbox = await SandboxHost.StartAsync(new SandboxOptions
@@ -110,7 +114,9 @@ internal sealed class BenchServer : IAsyncDisposable
             AllowCustomExchangeUrls = true,
             SignInAttemptsPerMinute = 1_000_000,
             RateLimits = new RateLimitSettings(Interactive: 1_000_000_000, Api: 1_000_000_000, Anonymous: 1_000_000_000, PerIp: 1_000_000_000),
+            DailyQuotas = new DailyQuotaSettings(Enabled: true, Interactive: int.MaxValue, Api: int.MaxValue),
         };
+        settings = tune?.Invoke(settings) ?? settings;
         var app = await ServerHost.StartAsync(settings, new StringWriter(), CancellationToken.None, builder =>
         {
             builder.Services.AddSingleton<TimeProvider>(clock);
