@@ -8,9 +8,12 @@ namespace Coffer.Bench;
 
 /// <summary>
 /// What the daily quotas cost a request: <c>GET /api/v1/tokens/self</c> with an API token, over HTTPS to a real server,
-/// with quotas off (the baseline), exact (a lease of 1: one counter write per request) and leased (the default lease
-/// of 16: one write per 16 requests), so the Ratio column is the price of each. The quotas are set out of reach, so
+/// with quotas off (the baseline), exact (a lease of 1: one counter write per request) and leased (the default lease,
+/// one write per that many requests), so the Ratio column is the price of each. The quotas are set out of reach, so
 /// every request is counted and none refused. PostgreSQL needs COFFER_TEST_POSTGRES (source .ci/postgres.sh).
+/// Measured on a shared 2-core machine (in process, lease 16): PostgreSQL off 1.23 ms, exact 1.87 ms (1.6×), leased
+/// 1.16 ms (1.0×); SQLite off 0.45 ms, exact 2.57 ms (5.9×: a synced write per request), leased 0.85 ms (2.0×). A write
+/// costs about 2 ms on SQLite, so the default lease is 64, which spreads it to about 0.03 ms a request.
 /// </summary>
 [SimpleJob(RunStrategy.Throughput, launchCount: 1, warmupCount: 3, iterationCount: 10)]
 public class QuotaOverheadBenchmark

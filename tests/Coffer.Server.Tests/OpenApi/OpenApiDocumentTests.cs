@@ -169,6 +169,7 @@ public sealed class OpenApiDocumentTests : ServerTest
         Assert.Equal("/api/v1/tokens/{accessor}/access-log", log.GetProperty("x-coffer-successor").GetString());
         Assert.Contains("/api/v1/tokens/{accessor}/access-log", log.GetProperty("description").GetString(), StringComparison.Ordinal);
         Assert.Equal("#/components/schemas/Problem", log.GetProperty("responses").GetProperty("410").GetProperty("content").GetProperty("application/problem+json").GetProperty("schema").GetProperty("$ref").GetString());
+        Assert.All(log.GetProperty("responses").EnumerateObject(), r => Assert.True(r.Value.GetProperty("headers").TryGetProperty("Sunset", out _), r.Name + " does not list Sunset"));
         Assert.False(Flag(Operation(document, "/api/v1/tokens/{accessor}/access-log", "get"), "deprecated"));
     }
 

@@ -183,7 +183,7 @@ public sealed class DailyQuotaTests
         var set = SettingsResolver.Resolve("/tmp/x", null, dev: false, name => env.GetValueOrDefault(name)).DailyQuotas;
         var off = SettingsResolver.Resolve("/tmp/x", null, dev: false, name => name == "COFFER_DAILY_QUOTAS" ? "false" : null).DailyQuotas;
 
-        Assert.Equal(new DailyQuotaSettings(true, 100_000, 20_000, 16), defaults);
+        Assert.Equal(new DailyQuotaSettings(true, 100_000, 20_000, 64), defaults);
         Assert.Equal(new DailyQuotaSettings(true, 5000, 700, 1), set);
         Assert.False(off.Enabled);
     }

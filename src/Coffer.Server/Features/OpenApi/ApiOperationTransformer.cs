@@ -48,12 +48,31 @@ internal sealed class ApiOperationTransformer(IAuthorizationPolicyProvider polic
                 + ": passkey=<assertion>` (a challenge from POST /api/v1/auth/passkeys/step-up), else 403 `step-up-required`.");
         }
 
-        if (metadata.OfType<Versioning.DeprecationMetadata>().FirstOrDefault() is { } deprecation)
+        var deprecation = metadata.OfType<Versioning.DeprecationMetadata>().FirstOrDefault();
+        if (deprecation is not null)
         {
             Deprecate(operation, document, description, deprecation);
         }
 
         AddProblems(operation, document, description, access, metadata);
+        if (deprecation is not null)
+        {
+            DescribeDeprecationFields(operation);
+        }
+    }
+
+    /// <summary>The fields every response of a deprecated operation carries, errors included.</summary>
+    private static void DescribeDeprecationFields(OpenApiOperation operation)
+    {
+        foreach (var response in operation.Responses!.Values.OfType<OpenApiResponse>())
+        {
+            response.Headers ??= new Dictionary<string, IOpenApiHeader>(StringComparer.Ordinal);
+            response.Headers["Deprecation"] = Field("RFC 9745: when the operation was deprecated, as `@<unix seconds>`.");
+            response.Headers["Sunset"] = Field("RFC 8594: from when the operation answers 410 `gone`, an HTTP-date.");
+            response.Headers["Link"] = Field("The successor (`rel=\"successor-version\"`) and this document (`rel=\"deprecation\"`).");
+        }
+
+        static OpenApiHeader Field(string text) => new() { Description = text, Schema = new OpenApiSchema { Type = JsonSchemaType.String } };
     }
 
     /// <summary>OpenAPI 3.1 §4.8.10 <c>deprecated</c>, with the dates and the successor a client needs to move in time.</summary>
