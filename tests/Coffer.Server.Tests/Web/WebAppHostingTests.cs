@@ -45,8 +45,8 @@ public sealed partial class WebAppHostingTests : WebTest
     [Theory]
     [InlineData("/api/v1/nope")]
     [InlineData("/api")]
-    [InlineData("/oauth/authorize")]
-    [InlineData("/.well-known/oauth-authorization-server")]
+    [InlineData("/oauth/nope")]
+    [InlineData("/.well-known/nope")]
     [InlineData("/metrics/nope")]
     public async Task ServerPath_Unknown_StaysProblem404(string path)
     {
