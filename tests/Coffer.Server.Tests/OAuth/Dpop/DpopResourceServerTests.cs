@@ -92,6 +92,18 @@ public sealed class DpopResourceServerTests : ServerTest
     }
 
     [Fact]
+    public async Task Get_TwoProofHeaders_401()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, Path);
+        request.Headers.TryAddWithoutValidation("Authorization", "DPoP " + _bound);
+        request.Headers.TryAddWithoutValidation("DPoP", [Proof(_key, _bound), Proof(_key, _bound)]);
+
+        using var response = await Server.Client.SendAsync(request);
+
+        await ProblemAssert.AssertAsync(response, HttpStatusCode.Unauthorized, "invalid-dpop-proof");
+    }
+
+    [Fact]
     public async Task Get_ProofForAnotherPathOrMethod_401()
     {
         var elsewhere = DpopProof.For(_key, "GET", new Uri(Server.Address, "/api/v1/tokens"), DateTimeOffset.UtcNow, _bound).Build();
