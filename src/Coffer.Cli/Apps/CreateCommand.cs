@@ -29,16 +29,13 @@ internal static class CreateCommand
         var scopes = TokenArguments.Repeatable("--scope", "A scope the app may ask for, e.g. portfolio:read (repeat for more; each must be held by COFFER_TOKEN's tree).", "SCOPE");
         scopes.Required = true;
         var dpop = new Option<bool>("--dpop") { Description = "Require DPoP (RFC 9449): the app's tokens are bound to a key it holds and useless without it." };
-        var maxNotional = TokenArguments.PositiveDecimal("--max-notional", "Trading: the largest order value the app's tokens may place, in your portfolio currency.");
-        var exchanges = TokenArguments.Repeatable("--exchange", "Trading: an exchange the app's tokens may trade on (repeat for more).", "EXCHANGE");
-        var symbols = TokenArguments.Repeatable("--symbol", "Trading: a symbol the app's tokens may trade, e.g. BTC/USDT (repeat for more).", "SYMBOL");
-        var priceBand = TokenArguments.PositiveDecimal("--price-band-percent", "Trading: how far from the market price (in percent) an order's price may be.");
-        var dailyCap = TokenArguments.PositiveDecimal("--daily-volume-cap", "Trading: the most a grant may trade in 24 hours, in your portfolio currency.");
+        var trading = new TradingOptions("the app's tokens");
 
         var command = new Command("create", "Register an OAuth app; a confidential app's client secret is printed once.")
         {
-            name, type, redirects, scopes, dpop, maxNotional, exchanges, symbols, priceBand, dailyCap,
+            name, type, redirects, scopes, dpop,
         };
+        trading.AddTo(command);
         command.Validators.Add(result =>
         {
             if (result.GetValue(scopes)?.Any(s => string.IsNullOrWhiteSpace(s) || s.Any(char.IsWhiteSpace)) == true)
@@ -59,6 +56,8 @@ internal static class CreateCommand
             {
                 result.AddError("--name must be printable characters, not empty.");
             }
+
+            trading.Validate(result);
         });
         command.SetAction((parseResult, cancellationToken) =>
         {
@@ -70,33 +69,8 @@ internal static class CreateCommand
                 ["scopes"] = Array(parseResult.GetValue(scopes)),
                 ["dpop_bound"] = parseResult.GetValue(dpop),
             };
-            var trading = new JsonObject();
-            if (parseResult.GetValue(exchanges) is { Length: > 0 } allowedExchanges)
-            {
-                trading["exchanges"] = Array(allowedExchanges);
-            }
 
-            if (parseResult.GetValue(symbols) is { Length: > 0 } allowedSymbols)
-            {
-                trading["symbols"] = Array(allowedSymbols);
-            }
-
-            if (parseResult.GetValue(maxNotional) is { } notional)
-            {
-                trading["max_order_notional"] = notional;
-            }
-
-            if (parseResult.GetValue(priceBand) is { } band)
-            {
-                trading["price_band_percent"] = band;
-            }
-
-            if (parseResult.GetValue(dailyCap) is { } cap)
-            {
-                trading["daily_volume_cap"] = cap;
-            }
-
-            body["trading"] = trading.Count > 0 ? trading : null;
+            body["trading"] = trading.ToJson(parseResult);
             return AppApi.RunAsync(
                 context,
                 parseResult,

@@ -18,18 +18,15 @@ internal static class CreateCommand
         var ttl = TokenArguments.Duration("--ttl", $"How long the token lives, e.g. {DurationParser.Examples} (default: as long as the parent; never longer).");
         var maxUses = TokenArguments.PositiveInteger("--max-uses", "How many requests the token may make in all (default: the parent's limit, if any).");
         var name = new Option<string?>("--name") { Description = "A name to recognize the token by in `coffer token list`.", HelpName = "NAME" };
-        var maxNotional = TokenArguments.PositiveDecimal("--max-notional", "Trading: the largest order value the token may place, in your portfolio currency (USD unless set).");
-        var exchanges = TokenArguments.Repeatable("--exchange", "Trading: an exchange the token may trade on (repeat for more).", "EXCHANGE");
-        var symbols = TokenArguments.Repeatable("--symbol", "Trading: a symbol the token may trade, e.g. BTC/USDT (repeat for more).", "SYMBOL");
-        var priceBand = TokenArguments.PositiveDecimal("--price-band-percent", "Trading: how far from the market price (in percent) an order's price may be.");
-        var dailyCap = TokenArguments.PositiveDecimal("--daily-volume-cap", "Trading: the most the token (with its children) may trade in 24 hours, in your portfolio currency.");
+        var trading = new TradingOptions("the token");
 
         var command = new Command(
             "create",
             "Create a child of the calling token (COFFER_TOKEN), never wider than it; prints the new token once.")
         {
-            scopes, ips, ttl, maxUses, name, maxNotional, exchanges, symbols, priceBand, dailyCap,
+            scopes, ips, ttl, maxUses, name,
         };
+        trading.AddTo(command);
         command.Validators.Add(result =>
         {
             if (result.GetValue(scopes)?.Any(s => string.IsNullOrWhiteSpace(s) || s.Any(char.IsWhiteSpace)) == true)
@@ -50,13 +47,7 @@ internal static class CreateCommand
                 result.AddError($"--name must be 1 to {TokenTree.MaxDisplayName} printable characters.");
             }
 
-            foreach (var option in new[] { exchanges, symbols })
-            {
-                if (result.GetValue(option)?.Any(string.IsNullOrWhiteSpace) == true)
-                {
-                    result.AddError($"{option.Name} cannot be empty.");
-                }
-            }
+            trading.Validate(result);
         });
         command.SetAction((parseResult, cancellationToken) =>
         {
@@ -84,36 +75,11 @@ internal static class CreateCommand
                 body["max_uses"] = uses;
             }
 
-            var trading = new JsonObject();
-            if (parseResult.GetValue(exchanges) is { Length: > 0 } allowedExchanges)
-            {
-                trading["exchanges"] = Array(allowedExchanges);
-            }
-
-            if (parseResult.GetValue(symbols) is { Length: > 0 } allowedSymbols)
-            {
-                trading["symbols"] = Array(allowedSymbols);
-            }
-
-            if (parseResult.GetValue(maxNotional) is { } notional)
-            {
-                trading["max_order_notional"] = notional;
-            }
-
-            if (parseResult.GetValue(priceBand) is { } band)
-            {
-                trading["price_band_percent"] = band;
-            }
-
-            if (parseResult.GetValue(dailyCap) is { } cap)
-            {
-                trading["daily_volume_cap"] = cap;
-            }
 
             // Left out, the server gives the child its parent's limits; an empty object would say the same less plainly.
-            if (trading.Count > 0)
+            if (trading.ToJson(parseResult) is { } limits)
             {
-                body["trading"] = trading;
+                body["trading"] = limits;
             }
 
             return TokenApi.RunAsync(

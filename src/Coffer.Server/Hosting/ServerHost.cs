@@ -155,7 +155,6 @@ internal static partial class ServerHost
         services.AddWebApp();
         services.AddApiDocument();
         services.AddOAuth();
-        services.AddSingleton<Features.OAuth.OAuthDpop>();
         services.AddSingleton(sp => new CofferVault(
             sp.GetRequiredService<IVaultStore>(),
             new VaultOptions { Provider = settings.KeyProvider, Pkcs11 = settings.Pkcs11, DevKeyFile = settings.DevKeyFilePath, Meter = sp.GetRequiredService<CofferMetrics>().Meter },

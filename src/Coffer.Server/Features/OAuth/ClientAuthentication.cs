@@ -19,7 +19,6 @@ internal sealed class ClientAuthentication(IDbContextFactory<CofferDb> factory)
     {
         string? clientId;
         string? secret;
-        var viaBasic = false;
         var header = request.Headers.Authorization.ToString();
         var formId = Single(form, "client_id");
         var formSecret = Single(form, "client_secret");
@@ -27,7 +26,7 @@ internal sealed class ClientAuthentication(IDbContextFactory<CofferDb> factory)
         {
             if (!header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase) || !TryParseBasic(header["Basic ".Length..].Trim(), out clientId, out secret))
             {
-                throw Invalid("Client authentication by the Authorization header must be HTTP Basic with the URL-encoded client_id and client_secret.", basic: true);
+                throw Invalid("Client authentication by the Authorization header must be HTTP Basic with the URL-encoded client_id and client_secret.");
             }
 
             if (formSecret is not null)
@@ -39,8 +38,6 @@ internal sealed class ClientAuthentication(IDbContextFactory<CofferDb> factory)
             {
                 throw new OAuthException("invalid_request", "client_id in the body differs from the one of HTTP Basic.");
             }
-
-            viaBasic = true;
         }
         else
         {
@@ -50,14 +47,14 @@ internal sealed class ClientAuthentication(IDbContextFactory<CofferDb> factory)
 
         if (string.IsNullOrEmpty(clientId) || clientId.Length > 64)
         {
-            throw Invalid("The client is not identified: send client_id (public clients) or authenticate with HTTP Basic.", viaBasic);
+            throw Invalid("The client is not identified: send client_id (public clients) or authenticate with HTTP Basic.");
         }
 
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var app = await db.Table<OAuthAppRow>().AsNoTracking().SingleOrDefaultAsync(a => a.ClientId == clientId, cancellationToken);
         if (app is null || app.DisabledAt is not null)
         {
-            throw Invalid("Client authentication failed.", viaBasic);
+            throw Invalid("Client authentication failed.");
         }
 
         if (app.ClientType == ClientTypes.Confidential)
@@ -65,13 +62,13 @@ internal sealed class ClientAuthentication(IDbContextFactory<CofferDb> factory)
             if (secret is null || app.SecretHash is null
                 || !CryptographicOperations.FixedTimeEquals(TokenFormat.Hash(secret), app.SecretHash))
             {
-                throw Invalid("Client authentication failed.", viaBasic);
+                throw Invalid("Client authentication failed.");
             }
         }
         else if (secret is not null)
         {
             // A public client has no secret; one that sends some is misconfigured, and is told so rather than ignored.
-            throw Invalid("This client is public: it has no secret. Send client_id only.", viaBasic);
+            throw Invalid("This client is public: it has no secret. Send client_id only.");
         }
 
         return app;
@@ -115,6 +112,5 @@ internal sealed class ClientAuthentication(IDbContextFactory<CofferDb> factory)
         }
     }
 
-    private static OAuthException Invalid(string description, bool basic) =>
-        new("invalid_client", description, StatusCodes.Status401Unauthorized) { Data = { ["basic"] = basic } };
+    private static OAuthException Invalid(string description) => new("invalid_client", description, StatusCodes.Status401Unauthorized);
 }

@@ -21,6 +21,8 @@ internal static class OAuthEndpoints
     private const int MaxState = 1000;
 
     private static readonly string[] ResponseTypes = ["code"];
+
+    private static long _lastSweepTicks;
     private static readonly string[] ResponseModes = ["query"];
     private static readonly string[] GrantTypes = [OAuthGrants.AuthorizationCode, "refresh_token", OAuthGrants.ClientCredentials];
     private static readonly string[] ChallengeMethods = [Pkce.S256];
@@ -38,6 +40,7 @@ internal static class OAuthEndpoints
         services.AddSingleton<OAuthIssuer>();
         services.AddSingleton<OAuthGrants>();
         services.AddSingleton<ClientAuthentication>();
+        services.AddSingleton<OAuthDpop>();
         return services;
     }
 
@@ -189,9 +192,14 @@ internal static class OAuthEndpoints
             db.Table<OAuthRequestRow>().Add(pending);
             await db.SaveChangesAsync(cancellationToken);
 
-            // Requests nobody answered are removed as new ones come, so the table stays as small as the traffic.
-            await db.Table<OAuthRequestRow>().Where(r => r.ExpiresAt < now - OAuthLifetimes.Request).ExecuteDeleteAsync(cancellationToken);
-            await db.Table<OAuthCodeRow>().Where(c => c.ExpiresAt < now - OAuthLifetimes.GrantAbsolute).ExecuteDeleteAsync(cancellationToken);
+            // Requests nobody answered are removed as new ones come (at most once a minute per node), so the table stays
+            // as small as the traffic. Codes are kept as long as the grant they made can live, for reuse detection.
+            var last = Interlocked.Read(ref _lastSweepTicks);
+            if (now.UtcTicks - last >= TimeSpan.TicksPerMinute && Interlocked.CompareExchange(ref _lastSweepTicks, now.UtcTicks, last) == last)
+            {
+                await db.Table<OAuthRequestRow>().Where(r => r.ExpiresAt < now - OAuthLifetimes.Request).ExecuteDeleteAsync(cancellationToken);
+                await db.Table<OAuthCodeRow>().Where(c => c.ExpiresAt < now - OAuthLifetimes.GrantAbsolute).ExecuteDeleteAsync(cancellationToken);
+            }
             return Results.Redirect(ConsentPagePrefix + pending.Id);
         }
         catch (OAuthException e)

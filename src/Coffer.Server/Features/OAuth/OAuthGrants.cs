@@ -95,8 +95,7 @@ internal sealed class OAuthGrants(
         }
 
         var scopes = row.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        string? accessToken = null;
-        string? refreshToken = null;
+        IssuedGrantTokens? issued = null;
         try
         {
             var grant = await tree.CreateChildAsync(
@@ -123,9 +122,9 @@ internal sealed class OAuthGrants(
                         DpopJkt = dpopJkt,
                         CreatedAt = now,
                     });
-                    var grantExpires = now + OAuthLifetimes.GrantAbsolute;
-                    accessToken = AddAccessToken(db, grantAccessor, row.UserId, scopes, grantExpires, root, app, dpopJkt, now);
-                    refreshToken = AddRefreshToken(db, grantAccessor, grantExpires, now);
+                    var node = GrantNode(db, grantAccessor);
+                    var (access, expiresIn) = AddAccessToken(db, node, scopes, dpopJkt, now);
+                    issued = new IssuedGrantTokens(access, AddRefreshToken(db, node, now), expiresIn, scopes, dpopJkt);
                     await db.SaveChangesAsync(cancellationToken);
                 });
             await notifier.NotifyAsync(
@@ -145,7 +144,7 @@ internal sealed class OAuthGrants(
             throw new OAuthException("invalid_grant", "The authorization code was already used; the tokens issued for it are revoked.");
         }
 
-        return new IssuedGrantTokens(accessToken!, refreshToken, Remaining(now + OAuthLifetimes.AccessToken, now + OAuthLifetimes.GrantAbsolute, now), scopes, dpopJkt);
+        return issued!;
     }
 
     /// <summary>
@@ -213,9 +212,9 @@ internal sealed class OAuthGrants(
             throw new OAuthException("invalid_grant", "The refresh token was already used, so the grant is revoked (refresh token reuse). Authorize again, and use each refresh token once.");
         }
 
-        var grantExpires = grant.ExpiresAt ?? now + OAuthLifetimes.GrantAbsolute;
-        var access = AddAccessToken(db, grant.Accessor, grant.UserId, scopes, grantExpires, grant, app, grantRow.DpopJkt ?? dpopJkt, now, grant.IpAllowlist, grant.Trading);
-        var next = AddRefreshToken(db, grant.Accessor, grantExpires, now);
+        var jkt = grantRow.DpopJkt ?? dpopJkt;
+        var (access, expiresIn) = AddAccessToken(db, grant, scopes, jkt, now);
+        var next = AddRefreshToken(db, grant, now);
         await db.SaveChangesAsync(cancellationToken);
 
         // Keeps a long-lived grant's branch small: an hourly refresh would otherwise leave an expired token a day.
@@ -231,7 +230,7 @@ internal sealed class OAuthGrants(
 
         await db.Table<OAuthRefreshTokenRow>().Where(r => r.GrantAccessor == grant.Accessor && r.UsedAt < cutoff).ExecuteDeleteAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return new IssuedGrantTokens(access, next, Remaining(now + OAuthLifetimes.AccessToken, grantExpires, now), [.. scopes], grantRow.DpopJkt ?? dpopJkt);
+        return new IssuedGrantTokens(access, next, expiresIn, [.. scopes], jkt);
     }
 
     /// <summary>
@@ -276,10 +275,10 @@ internal sealed class OAuthGrants(
             }
         }
 
-        string? access = null;
+        (string Token, TimeSpan ExpiresIn) access = (string.Empty, TimeSpan.Zero);
         if (grant is null)
         {
-            var issued = await tree.CreateChildAsync(
+            await tree.CreateChildAsync(
                 root,
                 new TokenRequest("grant", appScopes, Trading: Tokens.TradingLimits.FromJson(app.TradingLimits), DisplayName: app.Name),
                 cancellationToken,
@@ -294,20 +293,18 @@ internal sealed class OAuthGrants(
                         GrantType = ClientCredentials,
                         CreatedAt = now,
                     });
-                    var info = TokenInfo.From(db.ChangeTracker.Entries<TokenRow>().Single(e => e.Entity.Accessor == grantAccessor).Entity);
-                    access = AddAccessToken(db, grantAccessor, app.OwnerId, scopes, info.ExpiresAt, info, app, dpopJkt, now, info.IpAllowlist, info.Trading);
+                    access = AddAccessToken(db, GrantNode(db, grantAccessor), scopes, dpopJkt, now);
                     await db.SaveChangesAsync(cancellationToken);
                 });
-            grant = issued.Info;
         }
         else
         {
             await using var db = await factory.CreateDbContextAsync(cancellationToken);
-            access = AddAccessToken(db, grant.Accessor, app.OwnerId, scopes, grant.ExpiresAt, grant, app, dpopJkt, now, grant.IpAllowlist, grant.Trading);
+            access = AddAccessToken(db, grant, scopes, dpopJkt, now);
             await db.SaveChangesAsync(cancellationToken);
         }
 
-        return new IssuedGrantTokens(access!, null, Remaining(now + OAuthLifetimes.AccessToken, grant.ExpiresAt, now), [.. scopes], dpopJkt);
+        return new IssuedGrantTokens(access.Token, null, access.ExpiresIn, [.. scopes], dpopJkt);
     }
 
     /// <summary>The grant an access token was issued under, if it is an OAuth access token.</summary>
@@ -424,62 +421,56 @@ internal sealed class OAuthGrants(
             .With("scopes", string.Join(' ', scopes))
             .With("dpop_bound", dpopJkt is not null);
 
-    /// <summary>Adds an access token (a child of the grant node, as narrow as it or narrower) and returns its value.</summary>
-    private static string AddAccessToken(
-        CofferDb db,
-        string grantAccessor,
-        Guid userId,
-        IEnumerable<string> scopes,
-        DateTimeOffset? grantExpires,
-        TokenInfo parent,
-        OAuthAppRow app,
-        string? dpopJkt,
-        DateTimeOffset now,
-        IReadOnlyList<System.Net.IPNetwork>? ipAllowlist = null,
-        Tokens.TradingLimits? trading = null)
+    /// <summary>The grant node just added in this transaction (by <see cref="TokenTree.CreateChildAsync"/>), as the tree made it.</summary>
+    private static TokenInfo GrantNode(CofferDb db, string accessor) =>
+        TokenInfo.From(db.ChangeTracker.Entries<TokenRow>().Single(e => e.Entity.Accessor == accessor).Entity);
+
+    /// <summary>
+    /// Adds an access token below <paramref name="grant"/>: the grant's IP ranges, trading limits and display name, the
+    /// given scopes (a subset of the grant's, checked by the caller), and an expiry of at most an hour, never after the
+    /// grant's. Returns its value and how long it lives.
+    /// </summary>
+    private static (string Token, TimeSpan ExpiresIn) AddAccessToken(CofferDb db, TokenInfo grant, IEnumerable<string> scopes, string? dpopJkt, DateTimeOffset now)
     {
         var token = TokenFormat.Create("oauth");
         var expires = now + OAuthLifetimes.AccessToken;
-        if (grantExpires is { } limit && limit < expires)
+        if (grant.ExpiresAt is { } limit && limit < expires)
         {
             expires = limit;
         }
 
-        var limits = trading ?? Tokens.TradingLimits.FromJson(app.TradingLimits)?.Within(parent.Trading) ?? parent.Trading;
         db.Tokens.Add(new TokenRow
         {
             Accessor = TokenFormat.CreateAccessor(),
             TokenHash = TokenFormat.Hash(token),
             Kind = "oauth",
-            UserId = userId,
-            ParentAccessor = grantAccessor,
+            UserId = grant.UserId,
+            ParentAccessor = grant.Accessor,
             Scopes = string.Join(' ', scopes.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)),
             CreatedAt = now,
             ExpiresAt = expires,
-            IpAllowlist = IpAllowlist.Format(ipAllowlist ?? parent.IpAllowlist),
-            TradingLimits = limits?.ToJson(),
-            DisplayName = app.Name,
+            IpAllowlist = IpAllowlist.Format(grant.IpAllowlist),
+            TradingLimits = grant.Trading?.ToJson(),
+            DisplayName = grant.DisplayName,
             DpopJkt = dpopJkt,
         });
-        return token;
+        return (token, expires - now);
     }
 
-    private static string AddRefreshToken(CofferDb db, string grantAccessor, DateTimeOffset grantExpires, DateTimeOffset now)
+    /// <summary>Adds a refresh token of <paramref name="grant"/>: idle expiry, never after the grant's absolute one.</summary>
+    private static string AddRefreshToken(CofferDb db, TokenInfo grant, DateTimeOffset now)
     {
         var token = TokenFormat.Create("refresh");
         var expires = now + OAuthLifetimes.RefreshIdle;
         db.Table<OAuthRefreshTokenRow>().Add(new OAuthRefreshTokenRow
         {
             TokenHash = TokenFormat.Hash(token),
-            GrantAccessor = grantAccessor,
+            GrantAccessor = grant.Accessor,
             CreatedAt = now,
-            ExpiresAt = expires < grantExpires ? expires : grantExpires,
+            ExpiresAt = grant.ExpiresAt is { } limit && limit < expires ? limit : expires,
         });
         return token;
     }
-
-    private static TimeSpan Remaining(DateTimeOffset accessExpires, DateTimeOffset? grantExpires, DateTimeOffset now) =>
-        (grantExpires is { } limit && limit < accessExpires ? limit : accessExpires) - now;
 
     private sealed class CodeRaceException : Exception;
 }
